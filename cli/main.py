@@ -1,0 +1,74 @@
+"""`hnte` — the command line: assess a profile; serve the web service; score a batch."""
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from engine import NoPackInForce, ProfileInvalid, default_assessor, validate_profile
+
+app = typer.Typer(help="高新技术企业申报预诊断 / HNTE pre-diagnosis", no_args_is_help=True, add_completion=False)
+err = Console(stderr=True)
+
+
+@app.callback()
+def main() -> None:
+    """高新技术企业申报预诊断 / HNTE pre-diagnosis."""
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+def _read(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except OSError as error:
+        err.print(f"无法读取文件 / cannot read {source}: {error.strerror}")
+        raise typer.Exit(2) from None
+
+
+def print_field_errors(errors: list[dict]) -> None:
+    err.print("[bold red]输入无效 / Invalid input[/]")
+    for item in errors:
+        err.print(f"  {item['field']}: {item['message']['zh']} / {item['message']['en']}", markup=False)
+
+
+@app.command()
+def assess(
+    source: Annotated[str, typer.Argument(help="企业档案 JSON 文件，- 表示标准输入 / profile JSON file, - for stdin")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="text 报告或 json 契约输出")] = Format.text,
+    lang: Annotated[Lang, typer.Option("--lang", help="报告语言 / report language")] = Lang.zh,
+) -> None:
+    """评估一家企业 / Assess one firm. Exit 0 for any verdict, 2 for invalid input."""
+    try:
+        profile = validate_profile(_read(source))
+        assessment = default_assessor().assess(profile)
+    except ProfileInvalid as invalid:
+        print_field_errors(invalid.errors)
+        raise typer.Exit(2) from None
+    except NoPackInForce as missing:
+        err.print(f"{missing.message['zh']} / {missing.message['en']}")
+        raise typer.Exit(2) from None
+    if format is Format.json:
+        sys.stdout.write(json.dumps(assessment, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from cli.report import print_report
+
+        print_report(assessment, lang.value)
+
+
+if __name__ == "__main__":
+    app()

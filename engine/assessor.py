@@ -1,0 +1,132 @@
+"""The pipeline: profiles → derived facts → first-stage rulesets → innovation sums → decision ruleset →
+assessments. Profiles are processed in batches so that each rule fires once per batch, not per profile.
+"""
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from engine.assessment import HARD_CRITERIA, AssessmentBuilder, fired_by_target
+from engine.compiler import BATCH_CAP, CompiledPack, CompiledRule, compile_pack
+from engine.facts import derive
+from engine.pack import RulePack, load_packs, pack_in_force
+from engine.profile import Profile
+from engine.runtime import DurableRuntime
+
+HNTE_FAMILY = "hnte-national"
+BATCH_SIZE = 500
+
+
+class Assessor:
+    """Assesses profiles under the pack in force on each application date (or a given pack).
+
+    One per process: it owns the durable-rules rulesets, and its calls into durable-rules are
+    serialised by the runtime's lock.
+    """
+
+    def __init__(self, packs: list[RulePack] | None = None, runtime: DurableRuntime | None = None) -> None:
+        self.packs = packs if packs is not None else load_packs()
+        self.runtime = runtime or DurableRuntime()
+        self._compiled: dict[tuple[str, dt.date], CompiledPack] = {}
+        self._by_key: dict[str, tuple[CompiledPack, AssessmentBuilder]] = {}
+        self._lock = threading.RLock()
+
+    def pack_for(self, date: dt.date, family: str = HNTE_FAMILY) -> RulePack:
+        return pack_in_force(self.packs, family, date)
+
+    def compiled(self, pack: RulePack, date: dt.date) -> tuple[CompiledPack, AssessmentBuilder]:
+        cache_key = (pack.version, date)
+        with self._lock:
+            compiled = self._compiled.get(cache_key)
+            if compiled is None:
+                compiled = compile_pack(pack, date)
+                self._compiled[cache_key] = compiled
+            if compiled.key not in self._by_key:
+                self._by_key[compiled.key] = (compiled, AssessmentBuilder(compiled))
+            return self._by_key[compiled.key]
+
+    def assess(self, profile: Profile, pack: RulePack | None = None) -> dict[str, Any]:
+        return self.assess_many([profile], pack)[0]
+
+    def assess_many(self, profiles: Sequence[Profile], pack: RulePack | None = None) -> list[dict[str, Any]]:
+        """Assessments in the order of `profiles`. Raises NoPackInForce if a date has no pack."""
+        plans: dict[str, list[int]] = {}
+        builders: dict[str, tuple[CompiledPack, AssessmentBuilder]] = {}
+        for index, profile in enumerate(profiles):
+            chosen = pack or self.pack_for(profile.application_date)
+            compiled, builder = self.compiled(chosen, profile.application_date)
+            plans.setdefault(compiled.key, []).append(index)
+            builders[compiled.key] = (compiled, builder)
+        results: list[dict[str, Any]] = [{} for _ in profiles]
+        for key, indexes in plans.items():
+            compiled, builder = builders[key]
+            size = min(BATCH_SIZE, BATCH_CAP)
+            for start in range(0, len(indexes), size):
+                chunk = indexes[start : start + size]
+                for index, assessment in zip(chunk, self._run(compiled, builder, [profiles[i] for i in chunk]), strict=True):
+                    results[index] = assessment
+        return results
+
+    def _run(self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile]) -> list[dict[str, Any]]:
+        derived = [derive(profile, compiled.answer_fields) for profile in profiles]
+        first_stage: list[dict[str, list[CompiledRule]]] = [{} for _ in profiles]
+        for group in compiled.first_stage:
+            facts = [{name: d.facts[name] for name in group.fact_names if name in d.facts} for d in derived]
+            for index, names in enumerate(self.runtime.fire(group, facts)):
+                first_stage[index].update(fired_by_target(group, names))
+        decision_facts = []
+        innovations = []
+        items_of: list[dict[str, CompiledRule]] = []
+        for index, fired in enumerate(first_stage):
+            items = {tid: rules[0] for tid, rules in fired.items() if rules[0].target.kind == "item"}
+            innovation = builder.innovation(items, derived[index])
+            verdicts = [_passed(fired[c]) for c in HARD_CRITERIA]
+            decision_facts.append({
+                "innovation_min": innovation[1],
+                "innovation_max": innovation[2],
+                "failed_criteria": sum(1 for v in verdicts if v is False),
+                "unknown_criteria": sum(1 for v in verdicts if v is None),
+            })
+            innovations.append(innovation)
+            items_of.append(items)
+        decisions = self.runtime.fire(compiled.decision, decision_facts)
+        assessments = []
+        for index, profile in enumerate(profiles):
+            decision = fired_by_target(compiled.decision, decisions[index])
+            assessments.append(builder.build(
+                derived[index], _meta(profile), first_stage[index], decision, innovations[index], items_of[index]))
+        return assessments
+
+
+def _passed(rules: list[CompiledRule]) -> bool | None:
+    values = [r.rule.passed for r in rules]
+    if False in values:
+        return False
+    if None in values:
+        return None
+    return True
+
+
+def _meta(profile: Profile) -> dict[str, Any]:
+    company = profile.company
+    return {
+        "application_date": profile.application_date.isoformat(),
+        "company": {"name": company.name, "credit_code": company.credit_code, "town": company.town,
+                    "registered_on": company.registered_on.isoformat()},
+    }
+
+
+_default: Assessor | None = None
+_default_lock = threading.Lock()
+
+
+def default_assessor() -> Assessor:
+    """The process's assessor over the project's rules/ (created on first use)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Assessor()
+        return _default
+
+

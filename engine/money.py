@@ -1,0 +1,53 @@
+"""Exact arithmetic on the contract's figures.
+
+Money has at most 4 decimals, so every amount is held as an integer number of 0.0001 万元 and sums are
+exact. Ratios are fractions of such integers. durable-rules compares doubles, so a ratio is handed to it
+as a float that compares exactly like the fraction against any threshold with at most 8 decimals
+(the rule-pack loader enforces that bound): a ratio on the 1e-8 grid is passed as is, any other as the
+midpoint between its two grid neighbours, which no grid threshold can equal or be crossed by.
+"""
+
+from decimal import Decimal
+from fractions import Fraction
+
+SCALE = 10_000  # 1 unit = 0.0001 万元
+GRID = 100_000_000  # thresholds have at most 8 decimals
+
+
+def to_units(amount: Decimal) -> int:
+    """An amount of at most 4 decimals as an exact integer of 0.0001 units."""
+    return int(amount.scaleb(4))
+
+
+def exact_float(numerator: int, denominator: int) -> float:
+    """numerator / denominator as a float that orders exactly like the fraction against 1e-8 grid values."""
+    whole, rest = divmod(numerator * GRID, denominator)
+    if rest == 0:
+        return whole / GRID
+    return (2 * whole + 1) / (2 * GRID)
+
+
+def ratio(numerator: int, denominator: int) -> Fraction:
+    return Fraction(numerator, denominator)
+
+
+def round_ratio(numerator: int, denominator: int, places: int = 4) -> float:
+    """A ratio rounded half-up to `places` decimals, for display."""
+    value = Fraction(numerator, denominator) * 10**places
+    return float(round_half_up(value)) / 10**places
+
+
+def round_half_up(value: Fraction) -> int:
+    return int((value + Fraction(1, 2)) // 1) if value >= 0 else -int((-value + Fraction(1, 2)) // 1)
+
+
+def units_to_number(units: int) -> float | int:
+    """0.0001-units back to a JSON number of 万元."""
+    if units % SCALE == 0:
+        return units // SCALE
+    return float(Decimal(units).scaleb(-4))
+
+
+def ceil_units(value: Fraction) -> int:
+    """The smallest whole number of 0.0001 units not below `value` (in units)."""
+    return -((-value.numerator) // value.denominator)

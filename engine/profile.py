@@ -1,0 +1,207 @@
+"""The company profile of contract v1, as pydantic models with every validation rule of the contract.
+
+JSON ``null`` means the same as an absent field (the default applies), except for ``tech_domain``,
+``ip.advancement`` and ``ip.core_support`` where ``null`` means unknown. Unknown fields are ignored.
+Cross-field rules raise errors named ``hnte_*`` whose bilingual text lives in ``engine.validation``.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from engine.credit_code import credit_code_is_valid
+
+
+def _not_text(value: Any) -> Any:
+    # A number given as text ("3200") or a boolean is a wrong type, not a number to guess at.
+    if isinstance(value, str | bool):
+        raise PydanticCustomError("hnte_number_type", "a number is required")
+    return value
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_not_text),
+    Field(ge=0, decimal_places=4, allow_inf_nan=False),
+]
+SignedMoney = Annotated[
+    Decimal,
+    BeforeValidator(_not_text),
+    Field(decimal_places=4, allow_inf_nan=False),
+]
+Headcount = Annotated[
+    Decimal,
+    BeforeValidator(_not_text),
+    Field(ge=0, decimal_places=4, allow_inf_nan=False),
+]
+Count = Annotated[StrictInt, Field(ge=0)]
+
+
+class TechDomain(StrEnum):
+    electronic_information = "electronic_information"
+    biomedicine = "biomedicine"
+    aerospace = "aerospace"
+    new_materials = "new_materials"
+    high_tech_services = "high_tech_services"
+    new_energy = "new_energy"
+    resources_environment = "resources_environment"
+    advanced_manufacturing = "advanced_manufacturing"
+
+
+Grade = Literal["A", "B", "C", "D", "E"]
+
+# Fields where null means "unknown" rather than "absent".
+NULL_MEANS_UNKNOWN = frozenset({"tech_domain", "advancement", "core_support"})
+
+
+class ContractModel(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None or k in NULL_MEANS_UNKNOWN}
+        return data
+
+
+class Company(ContractModel):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    credit_code: str | None = None
+    town: str | None = None
+    registered_on: dt.date
+
+    @field_validator("credit_code")
+    @classmethod
+    def _check_credit_code(cls, value: str | None) -> str | None:
+        if value is not None and not credit_code_is_valid(value):
+            raise PydanticCustomError("hnte_credit_code", "malformed unified social credit code")
+        return value
+
+
+class YearFigures(ContractModel):
+    year: Annotated[StrictInt, Field(ge=1900, le=2200)]
+    sales_revenue: Money | None = None
+    total_revenue: Money | None = None
+    high_tech_revenue: Money | None = None
+    rd_expense: Money | None = None
+    rd_expense_domestic: Money | None = None
+    net_assets: SignedMoney | None = None
+    total_assets: Money | None = None
+    total_costs: Money | None = None
+    staff_total: Headcount | None = None
+    staff_sci_tech: Headcount | None = None
+    achievements_transformed: Count = 0
+
+    @model_validator(mode="after")
+    def _parts_within_wholes(self) -> "YearFigures":
+        for part, whole in (
+            ("staff_sci_tech", "staff_total"),
+            ("rd_expense_domestic", "rd_expense"),
+            ("high_tech_revenue", "total_revenue"),
+        ):
+            part_value, whole_value = getattr(self, part), getattr(self, whole)
+            if part_value is not None and whole_value is not None and part_value > whole_value:
+                raise PydanticCustomError(
+                    "hnte_part_exceeds_whole", "{part} exceeds {whole}", {"part": part, "whole": whole, "at": part}
+                )
+        return self
+
+
+class IntellectualProperty(ContractModel):
+    class1: Count = 0
+    class2: Count = 0
+    class2_used: Count = 0
+    self_developed: StrictBool = True
+    supports_main_products: StrictBool = True
+    advancement: Grade | None = None
+    core_support: Grade | None = None
+    standards: StrictBool = False
+
+    @model_validator(mode="after")
+    def _used_within_owned(self) -> "IntellectualProperty":
+        if self.class2_used > self.class2:
+            raise PydanticCustomError(
+                "hnte_part_exceeds_whole",
+                "{part} exceeds {whole}",
+                {"part": "class2_used", "whole": "class2", "at": "class2_used"},
+            )
+        return self
+
+    @property
+    def usable_class2(self) -> int:
+        return self.class2 - self.class2_used
+
+    @property
+    def usable(self) -> int:
+        return self.class1 + self.usable_class2
+
+
+class RdManagement(ContractModel):
+    rd_org_system: StrictBool = False
+    rd_accounting_system: StrictBool = False
+    rd_aux_accounts: StrictBool = False
+    rd_institution: StrictBool = False
+    industry_university_research: StrictBool = False
+    transformation_incentives: StrictBool = False
+    open_innovation_platform: StrictBool = False
+    talent_training: StrictBool = False
+    talent_incentives: StrictBool = False
+
+
+class IncidentKind(StrEnum):
+    safety = "safety"
+    quality = "quality"
+    environment = "environment"
+
+
+class Incident(ContractModel):
+    kind: IncidentKind
+    date: dt.date
+    note: str | None = None
+
+
+class Profile(ContractModel):
+    company: Company
+    application_date: dt.date = Field(default_factory=dt.date.today)
+    tech_domain: TechDomain | None = None
+    years: list[YearFigures] = Field(default_factory=list)
+    ip: IntellectualProperty = Field(default_factory=IntellectualProperty)
+    rd_management: RdManagement = Field(default_factory=RdManagement)
+    incidents: list[Incident] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> "Profile":
+        seen: set[int] = set()
+        for index, entry in enumerate(self.years):
+            if entry.year in seen:
+                raise PydanticCustomError(
+                    "hnte_duplicate_year", "year {year} appears twice", {"year": entry.year, "at": f"years.{index}.year"}
+                )
+            seen.add(entry.year)
+        if self.company.registered_on > self.application_date:
+            raise PydanticCustomError(
+                "hnte_registered_after_application",
+                "registered after the application date",
+                {"at": "company.registered_on"},
+            )
+        return self
+
+    def year(self, year: int) -> YearFigures | None:
+        for entry in self.years:
+            if entry.year == year:
+                return entry
+        return None
