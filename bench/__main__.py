@@ -1,0 +1,22 @@
+"""`make bench`: every benchmark section in turn. Each section is a module with `main()`."""
+
+import importlib
+import sys
+
+SECTIONS = ("bench.engine", "bench.http", "bench.batch")
+
+
+def main() -> None:
+    chosen = sys.argv[1:] or SECTIONS
+    for name in chosen:
+        try:
+            module = importlib.import_module(name if name.startswith("bench.") else f"bench.{name}")
+        except ModuleNotFoundError as error:
+            if error.name and error.name.startswith("bench."):
+                continue
+            raise
+        module.main()
+
+
+if __name__ == "__main__":
+    main()
