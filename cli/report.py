@@ -8,24 +8,76 @@ from rich.table import Table
 from rich.text import Text
 
 CRITERIA_ORDER = (
-    "registration_age", "core_ip", "tech_domain", "sci_tech_staff_ratio", "rd_expense_ratio",
-    "rd_domestic_share", "high_tech_revenue_share", "innovation_score", "compliance",
+    "registration_age",
+    "core_ip",
+    "tech_domain",
+    "sci_tech_staff_ratio",
+    "rd_expense_ratio",
+    "rd_domestic_share",
+    "high_tech_revenue_share",
+    "innovation_score",
+    "compliance",
 )
 WORDS = {
-    "zh": {"title": "高新技术企业申报预诊断", "verdict": "结论", "readiness": "准备度指数", "window": "评价窗口",
-           "rules": "规则版本", "criterion": "条件", "result": "结果", "actual": "企业数值", "threshold": "要求",
-           "gap": "差距", "citation": "依据", "innovation": "创新能力评价", "indicator": "指标", "range": "预计得分",
-           "max": "满分", "pass_mark": "及格线", "shortfalls": "短板与建议", "none": "无", "pass": "✔ 通过",
-           "fail": "✘ 未通过", "unknown": "？待定", "convention": "本产品约定", "company": "企业", "date": "申报日期"},
-    "en": {"title": "HNTE pre-diagnosis", "verdict": "Verdict", "readiness": "Readiness", "window": "Window",
-           "rules": "Rules", "criterion": "Criterion", "result": "Result", "actual": "Firm's value",
-           "threshold": "Required", "gap": "Gap", "citation": "Source", "innovation": "Innovation score",
-           "indicator": "Indicator", "range": "Predicted", "max": "Max", "pass_mark": "Pass mark",
-           "shortfalls": "Shortfalls and remedies", "none": "none", "pass": "✔ pass", "fail": "✘ fail",
-           "unknown": "? unknown", "convention": "product convention", "company": "Firm", "date": "Application date"},
+    "zh": {
+        "title": "高新技术企业申报预诊断",
+        "verdict": "结论",
+        "readiness": "准备度指数",
+        "window": "评价窗口",
+        "rules": "规则版本",
+        "criterion": "条件",
+        "result": "结果",
+        "actual": "企业数值",
+        "threshold": "要求",
+        "gap": "差距",
+        "citation": "依据",
+        "innovation": "创新能力评价",
+        "indicator": "指标",
+        "range": "预计得分",
+        "max": "满分",
+        "pass_mark": "及格线",
+        "shortfalls": "短板与建议",
+        "none": "无",
+        "pass": "✔ 通过",
+        "fail": "✘ 未通过",
+        "unknown": "？待定",
+        "convention": "本产品约定",
+        "company": "企业",
+        "date": "申报日期",
+    },
+    "en": {
+        "title": "HNTE pre-diagnosis",
+        "verdict": "Verdict",
+        "readiness": "Readiness",
+        "window": "Window",
+        "rules": "Rules",
+        "criterion": "Criterion",
+        "result": "Result",
+        "actual": "Firm's value",
+        "threshold": "Required",
+        "gap": "Gap",
+        "citation": "Source",
+        "innovation": "Innovation score",
+        "indicator": "Indicator",
+        "range": "Predicted",
+        "max": "Max",
+        "pass_mark": "Pass mark",
+        "shortfalls": "Shortfalls and remedies",
+        "none": "none",
+        "pass": "✔ pass",
+        "fail": "✘ fail",
+        "unknown": "? unknown",
+        "convention": "product convention",
+        "company": "Firm",
+        "date": "Application date",
+    },
 }
-VERDICT_STYLE = {"eligible": "bold green", "borderline": "bold yellow", "incomplete": "bold cyan",
-                 "not_eligible": "bold red"}
+VERDICT_STYLE = {
+    "eligible": "bold green",
+    "borderline": "bold yellow",
+    "incomplete": "bold cyan",
+    "not_eligible": "bold red",
+}
 
 
 def _value(value: Any, unit: str | None) -> str:
@@ -46,8 +98,10 @@ def render(assessment: dict[str, Any], lang: str = "zh") -> Group:
     head.append(f"{w['verdict']}: ")
     head.append(label, style=VERDICT_STYLE.get(verdict, "bold"))
     head.append(f"    {w['readiness']}: {assessment['readiness']}\n")
-    head.append(f"{w['window']}: {', '.join(map(str, assessment['window'])) or w['none']}    "
-                f"{w['rules']}: {assessment['rules_version']}")
+    head.append(
+        f"{w['window']}: {', '.join(map(str, assessment['window'])) or w['none']}    "
+        f"{w['rules']}: {assessment['rules_version']}"
+    )
 
     criteria = Table(title=w["criterion"], show_lines=False, expand=True)
     for column in ("criterion", "result", "actual", "threshold", "gap"):
@@ -60,9 +114,13 @@ def render(assessment: dict[str, Any], lang: str = "zh") -> Group:
         style = "green" if passed is True else "red" if passed is False else "yellow"
         unit = entry.get("unit")
         title = (entry.get("title") or {}).get(lang, key)
-        criteria.add_row(title, Text(result, style=style),
-                         _value(entry["actual"], unit), _value(entry["threshold"], unit),
-                         _value(entry["gap"], None))
+        criteria.add_row(
+            title,
+            Text(result, style=style),
+            _value(entry["actual"], unit),
+            _value(entry["threshold"], unit),
+            _value(entry["gap"], None),
+        )
         notes.append(f"{title}: ", style="bold")
         notes.append(f"{(entry.get('message') or {}).get(lang, '')}")
         notes.append(f"  〔{w['citation']}: {entry['citation']}〕\n", style="dim")
@@ -70,8 +128,11 @@ def render(assessment: dict[str, Any], lang: str = "zh") -> Group:
             notes.append(f"    * {w['convention']}: {entry['convention'][lang]}\n", style="dim")
 
     innovation = assessment["innovation"]
-    scores = Table(title=f"{w['innovation']} {innovation['min']}–{innovation['max']} / 100  "
-                         f"({w['pass_mark']} {innovation['pass_mark']})", expand=True)
+    scores = Table(
+        title=f"{w['innovation']} {innovation['min']}–{innovation['max']} / 100  "
+        f"({w['pass_mark']} {innovation['pass_mark']})",
+        expand=True,
+    )
     scores.add_column(w["indicator"])
     scores.add_column(w["range"])
     scores.add_column(w["max"])

@@ -1,13 +1,21 @@
-"""The assessment of contract v1, assembled from the rules that fired for one profile."""
+"""The assessment of contract v1, assembled from the rules that fired for one profile.
 
-from fractions import Fraction
+Everything that does not depend on the profile (titles, citations, conventions, message templates,
+resolved thresholds) is prepared once per compiled pack in a `RuleView`, so that building an assessment
+is little more than filling in the firm's values. The dicts in an assessment may be shared between
+assessments: treat them as read-only.
+"""
+
+from dataclasses import dataclass
 from typing import Any
 
+from engine.bilingual import Bilingual
 from engine.compiler import CompiledGroup, CompiledPack, CompiledRule
 from engine.facts import Derived
 from engine.formatting import format_value
 from engine.gaps import GAPS, growth_rate_next_band, transformations_to_next_band
 from engine.money import round_ratio
+from engine.pack import Shortfall, Target
 from engine.readiness import criterion_progress, readiness_index
 from engine.runtime import RulesEngineError
 
@@ -30,19 +38,77 @@ DISCLAIMER = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class RuleView:
+    """One rule of the pack with everything about it that no profile changes."""
+
+    target_id: str
+    target: Target
+    rule_key: str
+    rule_id: str
+    item_limit: int | None  # an item scoring below this max has a shortfall
+    passed: bool | None
+    points: tuple[int, int] | None
+    actual_fact: str | None
+    threshold_raw: Any
+    threshold: Any  # as reported in the output
+    gap: str | None
+    message: Bilingual | None
+    shortfall: Shortfall | None
+    title: dict[str, str]
+    convention: dict[str, str] | None
+    unit: str | None
+    citation: str
+
+
+def _view(compiled_rule: CompiledRule) -> RuleView:
+    rule, target = compiled_rule.rule, compiled_rule.target
+    threshold = compiled_rule.threshold
+    if threshold is not None:
+        threshold = float(threshold) if target.unit == "ratio" else _plain_number(threshold)
+    convention = rule.convention or target.convention
+    return RuleView(
+        target_id=compiled_rule.target_id,
+        target=target,
+        rule_key=f"{compiled_rule.target_id}.{rule.id}",
+        rule_id=rule.id,
+        item_limit=target.max_points
+        if target.answers is not None
+        else (target.shortfall.below_points if target.shortfall else None),
+        passed=rule.passed,
+        points=rule.points,
+        actual_fact=rule.actual,
+        threshold_raw=compiled_rule.threshold,
+        threshold=threshold,
+        gap=rule.gap,
+        message=rule.message,
+        shortfall=rule.shortfall,
+        title=target.title.as_dict(),
+        convention=convention.as_dict() if convention else None,
+        unit=target.unit,
+        citation=target.citation,
+    )
+
+
 def fired_by_target(group: CompiledGroup, names: list[str]) -> dict[str, list[CompiledRule]]:
     result: dict[str, list[CompiledRule]] = {}
     for name in names:
         rule = group.rules[name]
         result.setdefault(rule.target_id, []).append(rule)
-    for target_id in group.target_ids:
-        if target_id not in result:
-            raise RulesEngineError(f"rule group {group.name} decided nothing for {target_id}")
+    if len(result) != len(group.target_ids):
+        undecided = [t for t in group.target_ids if t not in result]
+        raise RulesEngineError(f"rule group {group.name} decided nothing for {', '.join(undecided)}")
     return result
 
 
-def _decisive(rules: list[CompiledRule]) -> CompiledRule:
+def passed_of(rules: list[CompiledRule]) -> bool | None:
     """Of the outcomes that fired for one criterion, a failing one wins, then an unknown one."""
+    return _decisive(rules).rule.passed
+
+
+def _decisive(rules: list[CompiledRule]) -> CompiledRule:
+    if len(rules) == 1:
+        return rules[0]
     for wanted in (False, None, True):
         for rule in rules:
             if rule.rule.passed is wanted:
@@ -60,16 +126,20 @@ def _missing_text(paths: list[str]) -> dict[str, str]:
     return {"zh": "、".join(paths), "en": ", ".join(paths)}
 
 
-def _texts(template: Any, unit: str | None, actual: Any, threshold: Any, gap: Any, extra: dict[str, Any]) -> dict[str, str]:
-    zh: dict[str, Any] = {}
-    en: dict[str, Any] = {}
-    for key, value, value_unit in (("actual", actual, unit), ("threshold", threshold, unit), ("gap", gap, None)):
-        zh[key], en[key] = format_value(value, value_unit)
+def _texts(
+    template: Bilingual, unit: str | None, actual: Any, threshold: Any, gap: Any, extra: dict[str, Any]
+) -> dict[str, str]:
+    actual_zh, actual_en = format_value(actual, unit)
+    threshold_zh, threshold_en = format_value(threshold, unit)
+    gap_zh, gap_en = format_value(gap, None)
+    zh = {"actual": actual_zh, "threshold": threshold_zh, "gap": gap_zh}
+    en = {"actual": actual_en, "threshold": threshold_en, "gap": gap_en}
     for key, value in extra.items():
-        zh[key] = en[key] = value
-        if isinstance(value, dict) and {"zh", "en"} <= value.keys():  # already in both languages
+        if isinstance(value, dict):  # already in both languages
             zh[key], en[key] = value["zh"], value["en"]
-    return {"zh": template.zh.format(**zh), "en": template.en.format(**en)}
+        else:
+            zh[key] = en[key] = value
+    return {"zh": template.zh.format_map(zh), "en": template.en.format_map(en)}
 
 
 class AssessmentBuilder:
@@ -78,78 +148,106 @@ class AssessmentBuilder:
     def __init__(self, compiled: CompiledPack) -> None:
         self.compiled = compiled
         pack = compiled.pack
+        self.rules_version = pack.version
         self.targets = pack.targets()
-        self.indicators = pack.indicators()
         self.readiness = pack.readiness
+        self.views: dict[int, RuleView] = {
+            id(rule): _view(rule) for group in compiled.groups for rule in group.rules.values()
+        }
+        self.indicators = [
+            (
+                indicator_id,
+                indicator.max_points,
+                indicator.title.as_dict(),
+                tuple(tid for tid, t in self.targets.items() if t.kind == "item" and t.indicator == indicator_id),
+            )
+            for indicator_id, indicator in pack.indicators().items()
+        ]
         self.top = self._top_of_bands()
         self.band_steps = {
             target_id: [
-                (">=" if step.min is not None else ">", float(pack.resolve(step.min if step.min is not None else step.over, compiled.parameters)))
+                (
+                    ">=" if step.min is not None else ">",
+                    float(pack.resolve(step.min if step.min is not None else step.over, compiled.parameters)),
+                )
                 for step in target.bands.steps
             ]
             for target_id, target in self.targets.items()
             if target.bands is not None
         }
+        verdict = self.targets.get("verdict")
+        self.verdict_labels = {k: v.as_dict() for k, v in (verdict.labels or {}).items()} if verdict else {}
+        self.readiness_convention = self.readiness.convention.as_dict() if self.readiness else None
+
+    def view(self, compiled_rule: CompiledRule) -> RuleView:
+        return self.views[id(compiled_rule)]
 
     def _top_of_bands(self) -> tuple[int, int]:
         low = high = 0
-        for indicator_id, indicator in self.indicators.items():
-            items = [t for t in self.targets.values() if t.kind == "item" and t.indicator == indicator_id]
-            low += min(sum(max(r.points[0] for r in t.rules if r.points) for t in items), indicator.max_points)
-            high += min(sum(max(r.points[1] for r in t.rules if r.points) for t in items), indicator.max_points)
+        for _, max_points, _, members in self.indicators:
+            rules = [[r for r in self.targets[tid].rules if r.points] for tid in members]
+            low += min(sum(max(r.points[0] for r in rs) for rs in rules), max_points)  # type: ignore[index]
+            high += min(sum(max(r.points[1] for r in rs) for rs in rules), max_points)  # type: ignore[index]
         return low, high
 
     # criteria -----------------------------------------------------------------------------------------
-    def criterion(self, derived: Derived, compiled_rule: CompiledRule, extra: dict[str, Any]) -> dict[str, Any]:
-        rule, target = compiled_rule.rule, compiled_rule.target
-        raw_actual = derived.facts.get(rule.actual) if rule.actual else None
-        if rule.actual in extra:
-            raw_actual = extra[rule.actual]
+    def criterion(self, derived: Derived, view: RuleView, extra: dict[str, Any]) -> dict[str, Any]:
+        fact = view.actual_fact
+        raw_actual = None
+        if fact is not None:
+            raw_actual = extra[fact] if fact in extra else derived.facts.get(fact)
         actual = raw_actual
-        if target.unit == "ratio" and rule.actual in derived.context:
-            actual = round_ratio(*derived.context[rule.actual])
-        threshold = compiled_rule.threshold
-        threshold = float(threshold) if target.unit == "ratio" and threshold is not None else threshold
-        gap = GAPS[rule.gap](derived, compiled_rule.threshold, raw_actual) if rule.gap else None
-        missing = derived.missing.get(compiled_rule.target_id, [])
-        context: dict[str, Any] = {**extra, "missing": _missing_text(missing)}
-        if target.unit == "domain" and target.labels and actual in target.labels:
-            context["actual"] = target.labels[actual].as_dict()
-        message = _texts(rule.message, target.unit, actual, threshold, gap, context) if rule.message else None
+        if view.unit == "ratio" and fact in derived.context:
+            actual = round_ratio(*derived.context[fact])
+        elif actual is not None:
+            actual = _plain_number(actual)
+        gap = GAPS[view.gap](derived, view.threshold_raw, raw_actual) if view.gap else None
+        missing = derived.missing.get(view.target_id)
+        message = None
+        if view.message is not None:
+            context = dict(extra)
+            if missing:
+                context["missing"] = _missing_text(missing)
+            labels = view.target.labels
+            if labels and actual in labels:
+                context["actual"] = labels[actual].as_dict()
+                message = _texts(view.message, None, None, view.threshold, gap, context)
+            else:
+                message = _texts(view.message, view.unit, actual, view.threshold, gap, context)
         entry: dict[str, Any] = {
-            "passed": rule.passed,
-            "actual": actual if target.unit == "ratio" else _plain_number(actual),
-            "threshold": threshold if target.unit == "ratio" else _plain_number(threshold),
+            "passed": view.passed,
+            "actual": actual,
+            "threshold": view.threshold,
             "gap": gap,
-            "citation": target.citation,
+            "citation": view.citation,
             "message": message,
-            "title": target.title.as_dict(),
-            "unit": target.unit,
-            "rule": f"{compiled_rule.target_id}.{rule.id}",
+            "title": view.title,
+            "unit": view.unit,
+            "rule": view.rule_key,
         }
-        convention = rule.convention or target.convention
-        if convention is not None:
-            entry["convention"] = convention.as_dict()
+        if view.convention is not None:
+            entry["convention"] = view.convention
         if missing:
             entry["missing"] = missing
         return entry
 
-    def criterion_shortfall(self, criterion_id: str, compiled_rule: CompiledRule, entry: dict[str, Any], derived: Derived) -> dict[str, Any] | None:
-        shortfall = compiled_rule.rule.shortfall
+    def criterion_shortfall(self, criterion_id: str, view: RuleView, entry: dict[str, Any]) -> dict[str, Any] | None:
+        shortfall = view.shortfall
         if shortfall is None:
             return None
         remediation = shortfall.remediation
-        context = {"missing": _missing_text(entry.get("missing", []))}
-        gap_zh, gap_en = format_value(entry["gap"], remediation.unit if remediation.unit not in ("date",) else None)
-        texts = {
-            "zh": remediation.zh.format(gap=gap_zh, **{k: v["zh"] for k, v in context.items()}),
-            "en": remediation.en.format(gap=gap_en, **{k: v["en"] for k, v in context.items()}),
-        }
+        missing = _missing_text(entry.get("missing", []))
+        gap_zh, gap_en = format_value(entry["gap"], remediation.unit if remediation.unit != "date" else None)
         result: dict[str, Any] = {
             "code": shortfall.code,
             "criterion": criterion_id,
             "message": entry["message"],
-            "remediation": {**texts, "quantity": entry["gap"], "unit": remediation.unit},
+            "remediation": {
+                "zh": remediation.zh.format(gap=gap_zh, missing=missing["zh"]),
+                "en": remediation.en.format(gap=gap_en, missing=missing["en"]),
+                "quantity": entry["gap"],
+                "unit": remediation.unit,
+            },
             "citation": entry["citation"],
         }
         if entry.get("missing"):
@@ -157,80 +255,112 @@ class AssessmentBuilder:
         return result
 
     # items --------------------------------------------------------------------------------------------
-    def item_shortfall(self, target_id: str, compiled_rule: CompiledRule, derived: Derived) -> dict[str, Any] | None:
-        target, rule = compiled_rule.target, compiled_rule.rule
-        low, high = rule.points or (0, 0)
-        band = f"{low}" if low == high else f"{low}–{high}"
-        message = {
-            "zh": f"{target.title.zh}：预计 {band} 分（满分 {target.max_points} 分）。",
-            "en": f"{target.title.en}: {band} points predicted (of {target.max_points}).",
-        }
-        base = {"criterion": "innovation_score", "indicator": target.indicator, "item": target_id,
-                "message": message, "citation": target.citation}
-        if rule.id == "missing":
-            paths = derived.missing.get(target_id, [])
-            text = _missing_text(paths)
-            return {**base, "code": "missing_data", "fields": paths,
-                    "remediation": {"zh": f"补充数据：{text['zh']}。", "en": f"Provide: {text['en']}.", "quantity": None, "unit": None}}
-        if rule.shortfall is not None:
-            r = rule.shortfall.remediation
-            return {**base, "code": rule.shortfall.code,
-                    "remediation": {"zh": r.zh, "en": r.en, "quantity": None, "unit": r.unit}}
-        shortfall = target.shortfall
-        if shortfall is None or rule.id == "undefined":
-            return None
-        if target.answers is not None:
-            if high >= (target.max_points or 0):
+    def item_shortfall(self, view: RuleView, derived: Derived) -> dict[str, Any] | None:
+        rule_id = view.rule_id
+        low, high = view.points or (0, 0)
+        if rule_id != "missing" and view.shortfall is None:
+            if view.item_limit is None or high >= view.item_limit or rule_id == "undefined":
                 return None
-            answers = derived.facts.get(f"{target_id}_answers", 0)
-            missing = [label for name, label in target.answers.fields.items() if not self._answer(derived, name)]
-            del answers
-            r = shortfall.remediation
-            quantity = (target.max_points or 0) - high
-            values = {"points_each": target.answers.points_each}
-            return {**base, "code": shortfall.code, "remediation": {
-                "zh": r.zh.format(missing_answers="；".join(m.zh for m in missing), **values),
-                "en": r.en.format(missing_answers="; ".join(m.en for m in missing), **values),
-                "quantity": quantity, "unit": r.unit}}
-        if shortfall.below_points is None or high >= shortfall.below_points:
-            return None
-        steps = self.band_steps.get(target_id, [])
+        target = view.target
+        shortfall = view.shortfall or target.shortfall
+        band = f"{low}" if low == high else f"{low}–{high}"
+        base = {
+            "criterion": "innovation_score",
+            "indicator": target.indicator,
+            "item": view.target_id,
+            "message": {
+                "zh": f"{target.title.zh}：预计 {band} 分（满分 {target.max_points} 分）。",
+                "en": f"{target.title.en}: {band} points predicted (of {target.max_points}).",
+            },
+            "citation": target.citation,
+        }
+        if rule_id == "missing":
+            paths = derived.missing.get(view.target_id, [])
+            text = _missing_text(paths)
+            return {
+                **base,
+                "code": "missing_data",
+                "fields": paths,
+                "remediation": {
+                    "zh": f"补充数据：{text['zh']}。",
+                    "en": f"Provide: {text['en']}.",
+                    "quantity": None,
+                    "unit": None,
+                },
+            }
+        assert shortfall is not None
+        r = shortfall.remediation
+        if view.shortfall is not None:
+            return {
+                **base,
+                "code": shortfall.code,
+                "remediation": {"zh": r.zh, "en": r.en, "quantity": None, "unit": r.unit},
+            }
+        if target.answers is not None:
+            answers = derived.context["answers"]
+            missing = [label for name, label in target.answers.fields.items() if not getattr(answers, name)]
+            each = target.answers.points_each
+            return {
+                **base,
+                "code": shortfall.code,
+                "remediation": {
+                    "zh": r.zh.format(missing_answers="；".join(m.zh for m in missing), points_each=each),
+                    "en": r.en.format(missing_answers="; ".join(m.en for m in missing), points_each=each),
+                    "quantity": (target.max_points or 0) - high,
+                    "unit": r.unit,
+                },
+            }
+        steps = self.band_steps.get(view.target_id, [])
+        quantity: Any
         if shortfall.gap == "transformations_to_next_band":
-            quantity: Any = transformations_to_next_band(derived, steps)
+            quantity = transformations_to_next_band(derived, steps)
             gap_zh = gap_en = str(quantity)
         else:
-            quantity = growth_rate_next_band(derived, target_id, steps)
+            quantity = growth_rate_next_band(derived, view.target_id, steps)
             gap_zh, gap_en = format_value(quantity, "ratio")
         if quantity is None:
             return None
-        r = shortfall.remediation
-        return {**base, "code": shortfall.code, "remediation": {
-            "zh": r.zh.format(gap=gap_zh), "en": r.en.format(gap=gap_en), "quantity": quantity, "unit": r.unit}}
-
-    def _answer(self, derived: Derived, name: str) -> bool:
-        return bool(getattr(derived.context["answers"], name))
+        return {
+            **base,
+            "code": shortfall.code,
+            "remediation": {
+                "zh": r.zh.format(gap=gap_zh),
+                "en": r.en.format(gap=gap_en),
+                "quantity": quantity,
+                "unit": r.unit,
+            },
+        }
 
     def innovation(self, items: dict[str, CompiledRule], derived: Derived) -> tuple[dict[str, Any], int, int]:
         indicators: dict[str, Any] = {}
         total_low = total_high = 0
-        for indicator_id, indicator in self.indicators.items():
-            members = [(tid, rule) for tid, rule in items.items() if rule.target.indicator == indicator_id]
-            low = min(sum(rule.rule.points[0] for _, rule in members), indicator.max_points)  # type: ignore[index]
-            high = min(sum(rule.rule.points[1] for _, rule in members), indicator.max_points)  # type: ignore[index]
+        context = derived.context
+        for indicator_id, max_points, title, members in self.indicators:
+            low = high = 0
+            item_entries: dict[str, Any] = {}
+            for tid in members:
+                points = items[tid].rule.points
+                assert points is not None
+                low += points[0]
+                high += points[1]
+                if indicator_id == "growth":
+                    rate = context.get(tid)
+                    item_entries[tid] = {
+                        "rate": round_ratio(*rate) if rate else None,
+                        "min": points[0],
+                        "max": points[1],
+                    }
+                else:
+                    item_entries[tid] = {"min": points[0], "max": points[1]}
+            low, high = min(low, max_points), min(high, max_points)
             entry: dict[str, Any] = {"min": low, "max": high}
-            if not (len(members) == 1 and members[0][0] == indicator_id):
-                entry["items"] = {}
-                for tid, rule in members:
-                    item: dict[str, Any] = {"min": rule.rule.points[0], "max": rule.rule.points[1]}  # type: ignore[index]
-                    if rule.target.bands is not None and indicator_id == "growth":
-                        rate = derived.context.get(tid)
-                        item = {"rate": round_ratio(*rate) if rate else None, **item}
-                    entry["items"][tid] = item
+            if not (len(members) == 1 and members[0] == indicator_id):
+                entry["items"] = item_entries
             if indicator_id == "transformation":
-                ratio = derived.context.get("transformation")
+                ratio = context.get("transformation")
                 entry["average"] = round_ratio(*ratio) if ratio else None
-            entry["title"] = indicator.title.as_dict()
-            entry["max_points"] = indicator.max_points
+            entry["title"] = title
+            entry["max_points"] = max_points
             indicators[indicator_id] = entry
             total_low += low
             total_high += high
@@ -250,56 +380,57 @@ class AssessmentBuilder:
         extra = {"innovation_min": low, "innovation_max": high}
         criteria: dict[str, Any] = {}
         shortfalls: list[dict[str, Any]] = []
-        progress: list[Fraction] = []
-        chosen: dict[str, CompiledRule] = {}
+        progress: list[float] = []
+        readiness_settings = self.readiness
+        pass_mark = None
         for criterion_id in CRITERIA:
             rules = decision.get(criterion_id) or first_stage.get(criterion_id)
             if not rules:
                 raise RulesEngineError(f"no rule decided {criterion_id}")
-            chosen[criterion_id] = _decisive(rules)
-        for criterion_id in CRITERIA:
-            compiled_rule = chosen[criterion_id]
-            entry = self.criterion(derived, compiled_rule, extra)
+            view = self.views[id(_decisive(rules))]
+            entry = self.criterion(derived, view, extra)
             criteria[criterion_id] = entry
-            if entry["passed"] is not True:
-                shortfall = self.criterion_shortfall(criterion_id, compiled_rule, entry, derived)
+            if criterion_id == "innovation_score":
+                pass_mark = view.threshold
+            if view.passed is not True:
+                shortfall = self.criterion_shortfall(criterion_id, view, entry)
                 if shortfall:
                     shortfalls.append(shortfall)
-            if criterion_id in HARD_CRITERIA and self.readiness is not None:
-                raw = compiled_rule.rule.actual
-                value: Any = None
-                if raw and raw in derived.context:
-                    value = Fraction(*derived.context[raw])
-                elif raw:
-                    value = derived.facts.get(raw)
-                progress.append(criterion_progress(
-                    entry["passed"], value, compiled_rule.threshold, self.readiness,
-                    exclusive=criterion_id == "compliance"))
-        for target_id, compiled_rule in items.items():
-            shortfall = self.item_shortfall(target_id, compiled_rule, derived)
+            elif readiness_settings is not None and criterion_id != "innovation_score":
+                progress.append(1.0)
+                continue
+            if readiness_settings is not None and criterion_id != "innovation_score":
+                fact = view.actual_fact
+                ratio = derived.context.get(fact) if fact else None
+                value = ratio[0] / ratio[1] if ratio else (derived.facts.get(fact) if fact else None)
+                progress.append(
+                    criterion_progress(
+                        view.passed,
+                        value,
+                        view.threshold_raw,
+                        readiness_settings,
+                        exclusive=criterion_id == "compliance",
+                    )
+                )
+        views = self.views
+        for compiled_rule in items.values():
+            shortfall = self.item_shortfall(views[id(compiled_rule)], derived)
             if shortfall:
                 shortfalls.append(shortfall)
-        verdict_rule = decision["verdict"][0]
-        verdict = verdict_rule.rule.verdict
-        labels = verdict_rule.target.labels or {}
-        readiness = readiness_index(progress, (low, high), self.top, self.readiness) if self.readiness else None
+        verdict = decision["verdict"][0].rule.verdict
+        readiness = readiness_index(progress, (low, high), self.top, readiness_settings) if readiness_settings else None
         return {
             "contract": CONTRACT,
-            "rules_version": self.compiled.pack.version,
+            "rules_version": self.rules_version,
             "application_date": profile_meta["application_date"],
             "window": list(derived.window.years),
             "verdict": verdict,
             "readiness": readiness,
             "criteria": criteria,
-            "innovation": {
-                "min": low,
-                "max": high,
-                "pass_mark": chosen["innovation_score"].threshold,
-                "indicators": indicators,
-            },
+            "innovation": {"min": low, "max": high, "pass_mark": pass_mark, "indicators": indicators},
             "shortfalls": shortfalls,
             "company": profile_meta["company"],
-            "verdict_label": labels[verdict].as_dict() if verdict in labels else None,
-            "readiness_convention": self.readiness.convention.as_dict() if self.readiness else None,
+            "verdict_label": self.verdict_labels.get(verdict),
+            "readiness_convention": self.readiness_convention,
             "disclaimer": DISCLAIMER,
         }

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from engine.assessment import HARD_CRITERIA, AssessmentBuilder, fired_by_target
+from engine.assessment import HARD_CRITERIA, AssessmentBuilder, fired_by_target, passed_of
 from engine.compiler import BATCH_CAP, CompiledPack, CompiledRule, compile_pack
 from engine.facts import derive
 from engine.pack import RulePack, load_packs, pack_in_force
@@ -64,7 +64,9 @@ class Assessor:
             size = min(BATCH_SIZE, BATCH_CAP)
             for start in range(0, len(indexes), size):
                 chunk = indexes[start : start + size]
-                for index, assessment in zip(chunk, self._run(compiled, builder, [profiles[i] for i in chunk]), strict=True):
+                for index, assessment in zip(
+                    chunk, self._run(compiled, builder, [profiles[i] for i in chunk]), strict=True
+                ):
                     results[index] = assessment
         return results
 
@@ -81,39 +83,39 @@ class Assessor:
         for index, fired in enumerate(first_stage):
             items = {tid: rules[0] for tid, rules in fired.items() if rules[0].target.kind == "item"}
             innovation = builder.innovation(items, derived[index])
-            verdicts = [_passed(fired[c]) for c in HARD_CRITERIA]
-            decision_facts.append({
-                "innovation_min": innovation[1],
-                "innovation_max": innovation[2],
-                "failed_criteria": sum(1 for v in verdicts if v is False),
-                "unknown_criteria": sum(1 for v in verdicts if v is None),
-            })
+            verdicts = [passed_of(fired[c]) for c in HARD_CRITERIA]
+            decision_facts.append(
+                {
+                    "innovation_min": innovation[1],
+                    "innovation_max": innovation[2],
+                    "failed_criteria": sum(1 for v in verdicts if v is False),
+                    "unknown_criteria": sum(1 for v in verdicts if v is None),
+                }
+            )
             innovations.append(innovation)
             items_of.append(items)
         decisions = self.runtime.fire(compiled.decision, decision_facts)
         assessments = []
         for index, profile in enumerate(profiles):
             decision = fired_by_target(compiled.decision, decisions[index])
-            assessments.append(builder.build(
-                derived[index], _meta(profile), first_stage[index], decision, innovations[index], items_of[index]))
+            assessments.append(
+                builder.build(
+                    derived[index], _meta(profile), first_stage[index], decision, innovations[index], items_of[index]
+                )
+            )
         return assessments
-
-
-def _passed(rules: list[CompiledRule]) -> bool | None:
-    values = [r.rule.passed for r in rules]
-    if False in values:
-        return False
-    if None in values:
-        return None
-    return True
 
 
 def _meta(profile: Profile) -> dict[str, Any]:
     company = profile.company
     return {
         "application_date": profile.application_date.isoformat(),
-        "company": {"name": company.name, "credit_code": company.credit_code, "town": company.town,
-                    "registered_on": company.registered_on.isoformat()},
+        "company": {
+            "name": company.name,
+            "credit_code": company.credit_code,
+            "town": company.town,
+            "registered_on": company.registered_on.isoformat(),
+        },
     }
 
 
@@ -128,5 +130,3 @@ def default_assessor() -> Assessor:
         if _default is None:
             _default = Assessor()
         return _default
-
-

@@ -29,12 +29,14 @@ def _units(value: Decimal | None) -> int | None:
     return None if value is None else to_units(value)
 
 
-def _gather(profile: Profile, years: tuple[int, ...], names: tuple[str, ...]) -> tuple[dict[str, list[int]], list[str]]:
+def _gather(
+    entries: dict[int, YearFigures], years: tuple[int, ...], names: tuple[str, ...]
+) -> tuple[dict[str, list[int]], list[str]]:
     """The named figures of each window year as exact units, and the paths of those missing."""
     values: dict[str, list[int]] = {name: [] for name in names}
     missing: list[str] = []
     for year in years:
-        entry: YearFigures | None = profile.year(year)
+        entry = entries.get(year)
         for name in names:
             raw = getattr(entry, name) if entry is not None else None
             if raw is None:
@@ -59,10 +61,10 @@ def _ratio_status(
         derived.context[key] = (num, den)
 
 
-def _growth(derived: Derived, profile: Profile, item: str, figure: str) -> None:
+def _growth(derived: Derived, entries: dict[int, YearFigures], item: str, figure: str) -> None:
     """Growth rate g by the Guidelines' formula and edge rules (contract: growth.*)."""
     window = derived.window
-    values, missing = _gather(profile, window.years, (figure,))
+    values, missing = _gather(entries, window.years, (figure,))
     status, fact = f"{item}_growth_data", f"{item}_growth"
     if missing:
         derived.facts[status] = "missing"
@@ -115,28 +117,57 @@ def derive(profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Deriv
     derived.context["registered_on"] = profile.company.registered_on
     years = window.years
     latest = (window.latest,) if years else ()
+    entries = {entry.year: entry for entry in profile.years if entry.year in years}
 
     if not years:
         for status in ("staff_data", "rd_data", "domestic_data", "high_tech_data"):
             facts[status] = "undefined"
     else:
-        staff, missing = _gather(profile, latest, ("staff_sci_tech", "staff_total"))
-        _ratio_status(derived, "sci_tech_staff_ratio", "staff_data", missing,
-                      sum(staff["staff_sci_tech"]), sum(staff["staff_total"]), "sci_tech_staff_ratio")
+        staff, missing = _gather(entries, latest, ("staff_sci_tech", "staff_total"))
+        _ratio_status(
+            derived,
+            "sci_tech_staff_ratio",
+            "staff_data",
+            missing,
+            sum(staff["staff_sci_tech"]),
+            sum(staff["staff_total"]),
+            "sci_tech_staff_ratio",
+        )
 
-        money, missing = _gather(profile, years, ("rd_expense", "sales_revenue"))
-        _ratio_status(derived, "rd_expense_ratio", "rd_data", missing,
-                      sum(money["rd_expense"]), sum(money["sales_revenue"]), "rd_expense_ratio")
+        money, missing = _gather(entries, years, ("rd_expense", "sales_revenue"))
+        _ratio_status(
+            derived,
+            "rd_expense_ratio",
+            "rd_data",
+            missing,
+            sum(money["rd_expense"]),
+            sum(money["sales_revenue"]),
+            "rd_expense_ratio",
+        )
         if not missing:
             facts["latest_sales"] = money["sales_revenue"][-1] / 10_000
 
-        rd, missing = _gather(profile, years, ("rd_expense_domestic", "rd_expense"))
-        _ratio_status(derived, "rd_domestic_share", "domestic_data", missing,
-                      sum(rd["rd_expense_domestic"]), sum(rd["rd_expense"]), "rd_domestic_share")
+        rd, missing = _gather(entries, years, ("rd_expense_domestic", "rd_expense"))
+        _ratio_status(
+            derived,
+            "rd_domestic_share",
+            "domestic_data",
+            missing,
+            sum(rd["rd_expense_domestic"]),
+            sum(rd["rd_expense"]),
+            "rd_domestic_share",
+        )
 
-        revenue, missing = _gather(profile, latest, ("high_tech_revenue", "total_revenue"))
-        _ratio_status(derived, "high_tech_revenue_share", "high_tech_data", missing,
-                      sum(revenue["high_tech_revenue"]), sum(revenue["total_revenue"]), "high_tech_revenue_share")
+        revenue, missing = _gather(entries, latest, ("high_tech_revenue", "total_revenue"))
+        _ratio_status(
+            derived,
+            "high_tech_revenue_share",
+            "high_tech_data",
+            missing,
+            sum(revenue["high_tech_revenue"]),
+            sum(revenue["total_revenue"]),
+            "high_tech_revenue_share",
+        )
 
     past = [incident.date for incident in profile.incidents if incident.date <= application]
     facts["has_past_incident"] = bool(past)
@@ -149,18 +180,18 @@ def derive(profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Deriv
     if not years:
         facts["transformation_data"] = "undefined"
     else:
-        absent = [f"years[{y}]" for y in years if profile.year(y) is None]
+        absent = [f"years[{y}]" for y in years if y not in entries]
         if absent:
             facts["transformation_data"] = "missing"
             derived.missing["transformation"] = absent
         else:
-            total = sum(profile.year(y).achievements_transformed for y in years)  # type: ignore[union-attr]
+            total = sum(entries[y].achievements_transformed for y in years)
             facts["transformation_data"] = "ok"
             facts["transformation_average"] = exact_float(total, len(years))
             derived.context["transformation"] = (total, len(years))
 
-    _growth(derived, profile, "net_assets", "net_assets")
-    _growth(derived, profile, "sales", "sales_revenue")
+    _growth(derived, entries, "net_assets", "net_assets")
+    _growth(derived, entries, "sales", "sales_revenue")
 
     answers = profile.rd_management
     derived.context["answers"] = answers

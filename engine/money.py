@@ -32,13 +32,12 @@ def ratio(numerator: int, denominator: int) -> Fraction:
 
 
 def round_ratio(numerator: int, denominator: int, places: int = 4) -> float:
-    """A ratio rounded half-up to `places` decimals, for display."""
-    value = Fraction(numerator, denominator) * 10**places
-    return float(round_half_up(value)) / 10**places
-
-
-def round_half_up(value: Fraction) -> int:
-    return int((value + Fraction(1, 2)) // 1) if value >= 0 else -int((-value + Fraction(1, 2)) // 1)
+    """A ratio rounded half away from zero to `places` decimals, for display."""
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    scale = 10**places
+    magnitude = (2 * abs(numerator) * scale + denominator) // (2 * denominator)
+    return (magnitude if numerator >= 0 else -magnitude) / scale
 
 
 def units_to_number(units: int) -> float | int:

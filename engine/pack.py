@@ -357,9 +357,7 @@ def load_pack(folder: Path) -> RulePack:
                     raise PackError(f"{folder / file_name}: target {target_id} has no rules")
                 group.targets[target_id] = target.model_copy(update={"rules": expanded})
             groups.append(group)
-        readiness = (
-            Readiness.model_validate(_read_yaml(folder / header.readiness)) if header.readiness else None
-        )
+        readiness = Readiness.model_validate(_read_yaml(folder / header.readiness)) if header.readiness else None
     except ValueError as error:  # pydantic's ValidationError is a ValueError
         raise PackError(f"{folder}: {error}") from error
     pack = RulePack(header, groups, readiness, folder)

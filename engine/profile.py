@@ -189,7 +189,9 @@ class Profile(ContractModel):
         for index, entry in enumerate(self.years):
             if entry.year in seen:
                 raise PydanticCustomError(
-                    "hnte_duplicate_year", "year {year} appears twice", {"year": entry.year, "at": f"years.{index}.year"}
+                    "hnte_duplicate_year",
+                    "year {year} appears twice",
+                    {"year": entry.year, "at": f"years.{index}.year"},
                 )
             seen.add(entry.year)
         if self.company.registered_on > self.application_date:

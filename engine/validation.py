@@ -98,7 +98,9 @@ def _raw_cross_checks(data: Any) -> list[dict[str, Any]]:
             year = entry.get("year") if isinstance(entry, dict) else None
             if isinstance(year, int) and not isinstance(year, bool):
                 if year in seen:
-                    found.append({"type": "hnte_duplicate_year", "loc": (), "ctx": {"year": year, "at": f"years.{index}.year"}})
+                    found.append(
+                        {"type": "hnte_duplicate_year", "loc": (), "ctx": {"year": year, "at": f"years.{index}.year"}}
+                    )
                 seen.add(year)
     company = data.get("company")
     registered = company.get("registered_on") if isinstance(company, dict) else None
@@ -119,7 +121,9 @@ def validate_profile(data: Any) -> Profile:
         try:
             data = json.loads(data, parse_float=Decimal)
         except json.JSONDecodeError as error:
-            raise ProfileInvalid([_translate({"type": "json_invalid", "loc": (), "ctx": {"error": str(error)}})]) from None
+            raise ProfileInvalid(
+                [_translate({"type": "json_invalid", "loc": (), "ctx": {"error": str(error)}})]
+            ) from None
     try:
         return Profile.model_validate(data)
     except ValidationError as error:
