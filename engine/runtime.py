@@ -6,12 +6,17 @@ let every matching rule fire; the C extension is not thread-safe, so one lock se
 of a process. The firing messages are JSON of the matched facts: only the fact ids are needed, so
 they are read with a regular expression instead of a full JSON parse (the parse cost more than the
 rules).
+
+durable-rules 2.0.28 crashes the process (segmentation fault) on some numbers in exponent notation
+(`1e-08`, `1e+20`), which is how Python's json writes very small or large floats: every such number is
+rewritten in positional notation before it is asserted.
 """
 
 import itertools
 import json
 import re
 import threading
+from decimal import Decimal
 from typing import Any
 
 import durable_rules_engine as dre
@@ -20,6 +25,18 @@ from engine.compiler import BATCH_CAP, CompiledGroup
 
 _RULE_NAME = re.compile(r'^\{"([^"]+)"')
 _FACT_ID = re.compile(r'"id": ?(\d+)')
+_EXPONENT_NUMBER = re.compile(r"-?\d+(?:\.\d+)?[eE][-+]?\d+")
+
+
+def _positional(match: re.Match[str]) -> str:
+    text = format(Decimal(match.group()), "f")
+    return text if "." in text else text + ".0"
+
+
+def facts_json(payload: list[dict[str, Any]]) -> str:
+    """The facts as JSON whose numbers durable-rules can read (no exponent notation)."""
+    text = json.dumps(payload, ensure_ascii=False)
+    return _EXPONENT_NUMBER.sub(_positional, text) if "e" in text or "E" in text else text
 
 
 class RulesEngineError(RuntimeError):
@@ -53,7 +70,7 @@ class DurableRuntime:
             sid = f"s{next(self._sessions)}"
             payload = [{"sid": sid, "id": index, **fact} for index, fact in enumerate(facts)]
             try:
-                result = dre.assert_facts(handle, json.dumps(payload, ensure_ascii=False))
+                result = dre.assert_facts(handle, facts_json(payload))
                 state = result[1]
                 action = dre.start_action_for_state(handle, state)
                 while action:
