@@ -70,5 +70,28 @@ def assess(
         print_report(assessment, lang.value)
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="监听地址 / host (default: HNTE_HOST or 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="端口 / port (default: HNTE_PORT or 8000)")] = None,
+    workers: Annotated[int | None, typer.Option(help="工作进程数 / worker processes, each with its own engine")] = None,
+) -> None:
+    """启动网页服务 / Start the web service (API, self-check pages)."""
+    import uvicorn
+
+    from api.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        # No server banner; the access log stays on so an operator sees the traffic.
+        server_header=False,
+    )
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,71 @@
+"""The application factory: ``create_app()`` wires settings, the engine service, middleware and routers.
+
+uvicorn runs it as a factory (``uvicorn api.app:create_app --factory``), so each worker process builds
+its own app and its own engine.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api.dependencies import current_rules_version
+from api.engine_service import EngineService
+from api.errors import install_error_handlers
+from api.middleware import BodySizeLimit, ResponseHeaders
+from api.openapi import install_openapi
+from api.routers import ROUTERS
+from api.settings import Settings, get_settings
+from api.templating import STATIC_DIR
+
+DESCRIPTION = """高新技术企业申报预诊断 API · HNTE pre-diagnosis API.
+
+`POST /v1/assessments` takes a company profile (assessment contract v1) and returns the assessment:
+the verdict, each criterion of Art. 11 of the *Measures* with its citation, the innovation score range,
+and every shortfall with a remedy in Chinese and English. Every response carries `X-Rules-Version`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = EngineService(max_batch=settings.engine_max_batch)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine.start()
+        try:
+            yield
+        finally:
+            engine.stop()
+
+    app = FastAPI(
+        title="高新技术企业申报预诊断 · HNTE pre-diagnosis",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # served by api.routers.docs from the bundled Swagger UI (offline, CSP-clean)
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_openapi(app)
+
+    # Added last = outermost: the headers go on every response, the 413 of the size limit included.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Authorization"],
+            expose_headers=["X-Rules-Version"],
+        )
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(ResponseHeaders, rules_version=current_rules_version)
+    return app

@@ -1,0 +1,49 @@
+"""POST /v1/assessments — the contract's profile in, the assessment out."""
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.dependencies import EngineDep
+from api.errors import field_errors_body
+from api.openapi import profile_request_body
+from api.schemas import Assessment, InvalidProfile
+from engine import NoPackInForce, ProfileInvalid, validate_profile
+
+router = APIRouter(prefix="/v1", tags=["assessments"])
+
+
+def assessment_response(assessment: dict[str, Any]) -> Response:
+    body = json.dumps(assessment, ensure_ascii=False).encode()
+    return Response(body, media_type="application/json", headers={"X-Rules-Version": assessment["rules_version"]})
+
+
+def no_pack_response(missing: NoPackInForce) -> JSONResponse:
+    error = {"field": "application_date", "message": missing.message}
+    return JSONResponse(field_errors_body([error]), status_code=422)
+
+
+@router.post(
+    "/assessments",
+    summary="Assess a company profile / 评估一家企业",
+    response_model=None,
+    responses={
+        200: {"model": Assessment, "description": "The assessment (contract v1)"},
+        413: {"description": "Body larger than the limit (1 MB by default)"},
+        422: {"model": InvalidProfile, "description": "Invalid profile: every field error, in Chinese and English"},
+    },
+    openapi_extra=profile_request_body(),
+)
+async def create_assessment(request: Request, engine: EngineDep) -> Response:
+    body = await request.body()
+    try:
+        profile = validate_profile(body)
+    except ProfileInvalid as invalid:
+        return JSONResponse(field_errors_body(invalid.errors), status_code=422)
+    try:
+        assessment = await engine.assess(profile)
+    except NoPackInForce as missing:
+        return no_pack_response(missing)
+    return assessment_response(assessment)
