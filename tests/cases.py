@@ -25,12 +25,15 @@ def _jsonable(value: Any) -> Any:
 
 
 def merge(base: Any, changes: Any) -> Any:
-    """`changes` over `base`: mappings merge, `years` merge by year, `all_years` applies to each year."""
+    """`changes` over `base`: mappings merge, `years` merge by year (`drop: true` removes one),
+    `all_years` applies to each year, `append_years` appends entries as they are."""
     if not isinstance(base, dict) or not isinstance(changes, dict):
         return copy.deepcopy(changes)
     result = copy.deepcopy(base)
     for key, value in changes.items():
-        if key == "all_years":
+        if key == "append_years":  # appended as they are, e.g. to duplicate a year
+            result.setdefault("years", []).extend(copy.deepcopy(value))
+        elif key == "all_years":
             for entry in result.get("years", []):
                 entry.update(copy.deepcopy(value))
         elif key == "years" and isinstance(value, list) and isinstance(result.get("years"), list):
