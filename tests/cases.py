@@ -52,6 +52,11 @@ def merge(base: Any, changes: Any) -> Any:
     return result
 
 
+def base_profile(changes: dict[str, Any] | None = None, base: str = "healthy") -> dict[str, Any]:
+    """A base profile of _bases.yaml with `changes` merged over it, as JSON-ready data."""
+    return _jsonable(merge(load_bases()[base], changes or {}))
+
+
 def load_cases(directory: Path = CASES_DIR) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     """(id, profile, expected) for every case of every theme file."""
     bases = load_bases(directory)
@@ -87,6 +92,6 @@ def mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:
     elif isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
         for index, (e, a) in enumerate(zip(expected, actual, strict=True)):
             found += mismatches(e, a, f"{path}[{index}]")
-    elif expected != actual or type(expected) is bool and type(actual) is not bool:
+    elif expected != actual or (type(expected) is bool and type(actual) is not bool):
         found.append(f"{path}: expected {expected!r}, got {actual!r}")
     return found
