@@ -105,6 +105,7 @@ class YearFigures(ContractModel):
     staff_total: Headcount | None = None
     staff_sci_tech: Headcount | None = None
     achievements_transformed: Count = 0
+    employees: Headcount | None = None  # 从业人员 (ladder: Jiangsu gazelle), docs/ladder.md
 
     @model_validator(mode="after")
     def _parts_within_wholes(self) -> "YearFigures":
@@ -174,6 +175,74 @@ class Incident(ContractModel):
     note: str | None = None
 
 
+Year = Annotated[StrictInt, Field(ge=1900, le=2200)]
+
+
+# Optional sections of the cultivation ladder (docs/ladder.md). An absent section takes its defaults,
+# so a v1 profile is assessed exactly as before; `None` means "not stated" (unknown) where allowed.
+class Recognition(ContractModel):
+    """The HNTE certificate the firm currently holds (absent: none)."""
+
+    certificate_date: dt.date
+    certificate_number: Annotated[str, Field(max_length=50)] | None = None
+    annual_reports_filed: list[Year] | None = None  # years whose annual development report was filed
+    change_unreported: StrictBool = False  # a name or major change not reported within 3 months
+    application_fraud: StrictBool = False  # found to have seriously falsified the application
+
+
+class Enterprise(ContractModel):
+    """Self-declared status; the negative flags default to "not the case", as incidents do."""
+
+    cit_audit_based: StrictBool = True  # resident enterprise, CIT assessed on its accounts (查账征收)
+    registered_in_jiangsu: StrictBool | None = None  # None: read from the credit code when given
+    branch_office: StrictBool = False
+    sales_or_trading_company: StrictBool = False
+    large_soe_or_foreign_base: StrictBool = False
+    excluded_sector: StrictBool = False
+    restricted_industry: StrictBool = False
+    super_deduction_excluded_industry: StrictBool = False
+    abnormal_operation_list: StrictBool = False
+    serious_dishonesty_list: StrictBool = False
+    research_misconduct: StrictBool = False
+
+
+class Achievements(ContractModel):
+    national_award_year: Year | None = None  # latest national S&T award with the firm among the first three
+    provincial_rd_institution: StrictBool = False
+    standard_led_year: Year | None = None  # latest international, national or industry standard it led
+
+
+class Funding(ContractModel):
+    private_investment: StrictBool = False
+    listed: StrictBool = False
+    valuation_usd: Money | None = None  # 万美元 (10,000 US dollars)
+    valuation_cny: Money | None = None  # 万元
+    core_tech_breakthrough: StrictBool = False
+
+
+class Upkeep(ContractModel):
+    """This year's facts for the action plan's yearly targets (the application date's year)."""
+
+    ip_applications: Count | None = None
+    ip_applications_class1: Count | None = None
+    rd_projects_filed: StrictBool | None = None
+    super_deduction_used: StrictBool | None = None
+
+    @model_validator(mode="after")
+    def _class1_within_all(self) -> "Upkeep":
+        if (
+            self.ip_applications is not None
+            and self.ip_applications_class1 is not None
+            and self.ip_applications_class1 > self.ip_applications
+        ):
+            raise PydanticCustomError(
+                "hnte_part_exceeds_whole",
+                "{part} exceeds {whole}",
+                {"part": "ip_applications_class1", "whole": "ip_applications", "at": "ip_applications_class1"},
+            )
+        return self
+
+
 class Profile(ContractModel):
     company: Company
     application_date: dt.date = Field(default_factory=dt.date.today)
@@ -182,6 +251,11 @@ class Profile(ContractModel):
     ip: IntellectualProperty = Field(default_factory=IntellectualProperty)
     rd_management: RdManagement = Field(default_factory=RdManagement)
     incidents: list[Incident] = Field(default_factory=list)
+    recognition: Recognition | None = None
+    enterprise: Enterprise = Field(default_factory=Enterprise)
+    achievements: Achievements = Field(default_factory=Achievements)
+    funding: Funding = Field(default_factory=Funding)
+    upkeep: Upkeep = Field(default_factory=Upkeep)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> "Profile":
@@ -200,6 +274,7 @@ class Profile(ContractModel):
                 "registered after the application date",
                 {"at": "company.registered_on"},
             )
+        _ladder_cross_checks(self)
         return self
 
     def year(self, year: int) -> YearFigures | None:
@@ -207,3 +282,22 @@ class Profile(ContractModel):
             if entry.year == year:
                 return entry
         return None
+
+
+def _ladder_cross_checks(profile: Profile) -> None:
+    """Dates of the ladder sections cannot lie after the application date (docs/ladder.md)."""
+    if profile.recognition is not None and profile.recognition.certificate_date > profile.application_date:
+        raise PydanticCustomError(
+            "hnte_certificate_after_application",
+            "certificate dated after the application date",
+            {"at": "recognition.certificate_date"},
+        )
+    year = profile.application_date.year
+    for name in ("national_award_year", "standard_led_year"):
+        value = getattr(profile.achievements, name)
+        if value is not None and value > year:
+            raise PydanticCustomError(
+                "hnte_year_after_application",
+                "year after the application year",
+                {"at": f"achievements.{name}"},
+            )

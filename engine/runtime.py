@@ -8,8 +8,8 @@ they are read with a regular expression instead of a full JSON parse (the parse 
 rules).
 
 durable-rules 2.0.28 crashes the process (segmentation fault) on some numbers in exponent notation
-(`1e-08`, `1e+20`), which is how Python's json writes very small or large floats: every such number is
-rewritten in positional notation before it is asserted.
+(`1e-08`, `1e+20`) and refuses them in a ruleset (error 204); that is how Python's json writes very small
+or large floats, so every such number is rewritten in positional notation first.
 """
 
 import itertools
@@ -33,8 +33,8 @@ def _positional(match: re.Match[str]) -> str:
     return text if "." in text else text + ".0"
 
 
-def facts_json(payload: list[dict[str, Any]]) -> str:
-    """The facts as JSON whose numbers durable-rules can read (no exponent notation)."""
+def durable_json(payload: Any) -> str:
+    """JSON whose numbers durable-rules can read (no exponent notation), for facts and rulesets alike."""
     text = json.dumps(payload, ensure_ascii=False)
     return _EXPONENT_NUMBER.sub(_positional, text) if "e" in text or "E" in text else text
 
@@ -54,7 +54,7 @@ class DurableRuntime:
     def handle(self, group: CompiledGroup) -> int:
         handle = self._handles.get(group.ruleset_name)
         if handle is None:
-            handle = dre.create_ruleset(group.ruleset_name, json.dumps(group.definition, ensure_ascii=False))
+            handle = dre.create_ruleset(group.ruleset_name, durable_json(group.definition))
             self._handles[group.ruleset_name] = handle
         return handle
 
@@ -70,7 +70,7 @@ class DurableRuntime:
             sid = f"s{next(self._sessions)}"
             payload = [{"sid": sid, "id": index, **fact} for index, fact in enumerate(facts)]
             try:
-                result = dre.assert_facts(handle, facts_json(payload))
+                result = dre.assert_facts(handle, durable_json(payload))
                 state = result[1]
                 action = dre.start_action_for_state(handle, state)
                 while action:

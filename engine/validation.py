@@ -49,6 +49,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "注册日期不得晚于申报日期",
         "The registration date must not be after the application date",
     ),
+    # the ladder's optional sections (docs/ladder.md)
+    "hnte_certificate_after_application": (
+        "证书发证日期不得晚于申报（评估）日期",
+        "The certificate date must not be after the application (assessment) date",
+    ),
+    "hnte_year_after_application": (
+        "年份不得晚于申报（评估）年度",
+        "The year must not be after the application (assessment) year",
+    ),
 }
 
 
