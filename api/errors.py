@@ -78,10 +78,12 @@ async def _validation_error(request: Request, error: Exception) -> Response:
     errors = []
     for item in error.errors():
         loc = tuple(part for part in item.get("loc", ()) if part not in ("body", "query", "path", "header"))
-        errors.append({
-            "field": field_path(loc),
-            "message": {"zh": f"取值无效：{item.get('msg', '')}", "en": f"Invalid value: {item.get('msg', '')}"},
-        })
+        errors.append(
+            {
+                "field": field_path(loc),
+                "message": {"zh": f"取值无效：{item.get('msg', '')}", "en": f"Invalid value: {item.get('msg', '')}"},
+            }
+        )
     return JSONResponse(field_errors_body(errors), status_code=422)
 
 

@@ -25,13 +25,16 @@ class BodyTooLarge(Exception):
 
 def _too_large_body(limit: int) -> bytes:
     megabytes = limit / 1_000_000
-    return json.dumps({
-        "detail": f"Request body larger than {megabytes:g} MB",
-        "message": {
-            "zh": f"请求内容超过 {megabytes:g} MB 的上限。",
-            "en": f"The request body exceeds the {megabytes:g} MB limit.",
+    return json.dumps(
+        {
+            "detail": f"Request body larger than {megabytes:g} MB",
+            "message": {
+                "zh": f"请求内容超过 {megabytes:g} MB 的上限。",
+                "en": f"The request body exceeds the {megabytes:g} MB limit.",
+            },
         },
-    }, ensure_ascii=False).encode()
+        ensure_ascii=False,
+    ).encode()
 
 
 class BodySizeLimit:
@@ -80,14 +83,16 @@ class BodySizeLimit:
 
     async def _refuse(self, send: Send) -> None:
         body = _too_large_body(self.limit)
-        await send({
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        })
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

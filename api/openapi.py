@@ -23,9 +23,7 @@ def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        document = get_openapi(
-            title=app.title, version=app.version, description=app.description, routes=app.routes
-        )
+        document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         # The profile's parts are prefixed (ProfileCompany …) so they never clash with the output's.
         schema = Profile.model_json_schema(ref_template="#/components/schemas/Profile{model}")
         schemas = document.setdefault("components", {}).setdefault("schemas", {})

@@ -65,9 +65,7 @@ async def rulepacks_page(request: Request, assessor: AssessorDep) -> HTMLRespons
 
 
 @pages.get("/rulepacks/{pack_id}", response_class=HTMLResponse)
-async def rulepack_page(
-    request: Request, pack_id: str, assessor: AssessorDep, date: OnDate = None
-) -> HTMLResponse:
+async def rulepack_page(request: Request, pack_id: str, assessor: AssessorDep, date: OnDate = None) -> HTMLResponse:
     pack = find_pack(assessor, pack_id)
     context = {"pack": readable_pack(pack.describe(date)), "on": (date or dt.date.today()).isoformat()}
     return render(request, "rulepacks/pack.html", context)

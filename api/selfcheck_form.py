@@ -1,0 +1,539 @@
+"""The self-check form: its fields (with the definitions a firm needs, hnte-rules.md §4), the conversion of
+a submitted form into a contract profile, and of a profile back into form values.
+
+Every input's ``name`` is its contract path (``company.name``, ``years[1].rd_expense``, ``ip.class1``),
+so the engine's field errors land next to the right input. A blank input means the field is absent.
+"""
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+Kind = Literal["text", "date", "money", "signed_money", "headcount", "count", "bool", "grade", "domain"]
+NUMBER_KINDS = frozenset({"money", "signed_money", "headcount", "count"})
+YEAR_COLUMNS = 3
+INCIDENT_ROWS = 3
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the contract path (inside a year entry for the year table)
+    kind: Kind
+    zh: str
+    en: str
+    hint_zh: str = ""
+    hint_en: str = ""
+    required: bool = False
+    default: Any = None
+    extra: dict[str, str] = field(default_factory=dict)  # HTML attributes (maxlength, pattern …)
+
+
+COMPANY_FIELDS = (
+    Field(
+        "company.name",
+        "text",
+        "企业名称",
+        "Company name",
+        "与营业执照一致。",
+        "As on the business licence.",
+        required=True,
+        extra={"maxlength": "200"},
+    ),
+    Field(
+        "company.credit_code",
+        "text",
+        "统一社会信用代码",
+        "Unified social credit code",
+        "18 位，可不填；填写时按 GB 32100-2015 校验第 18 位。",
+        "18 characters, optional; when given, the check character (GB 32100-2015) is verified.",
+        extra={
+            "maxlength": "18",
+            "minlength": "18",
+            "pattern": "[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}",
+            "autocomplete": "off",
+        },
+    ),
+    Field(
+        "company.town",
+        "text",
+        "所在区镇",
+        "District / town",
+        "用于区域汇总，可不填。",
+        "Used for district totals; optional.",
+        extra={"maxlength": "100"},
+    ),
+    Field(
+        "company.registered_on",
+        "date",
+        "注册成立日期",
+        "Date of registration",
+        "营业执照上的成立日期。注册满 365 个日历天数方可申报。",
+        "The founding date on the business licence; a firm may apply after 365 calendar days.",
+        required=True,
+    ),
+    Field(
+        "application_date",
+        "date",
+        "计划申报日期",
+        "Planned application date",
+        "默认为今天。“近三个会计年度”指申报年度之前的三个会计年度。",
+        "Today by default. The window is the three accounting years before the application year.",
+    ),
+    Field(
+        "tech_domain",
+        "domain",
+        "核心技术所属领域",
+        "Domain of the core technology",
+        "《国家重点支持的高新技术领域》八大领域之一；不确定可留空。",
+        "One of the eight domains of the national catalogue; leave blank if not sure.",
+    ),
+)
+
+DOMAINS: tuple[tuple[str, str, str], ...] = (
+    ("electronic_information", "电子信息", "Electronic information"),
+    ("biomedicine", "生物与新医药", "Biotechnology and new medicine"),
+    ("aerospace", "航空航天", "Aerospace"),
+    ("new_materials", "新材料", "New materials"),
+    ("high_tech_services", "高技术服务", "High-tech services"),
+    ("new_energy", "新能源与节能", "New energy and energy saving"),
+    ("resources_environment", "资源与环境", "Resources and environment"),
+    ("advanced_manufacturing", "先进制造与自动化", "Advanced manufacturing and automation"),
+)
+
+YEAR_FIELDS = (
+    Field(
+        "sales_revenue",
+        "money",
+        "销售收入（万元）",
+        "Sales revenue (10,000 CNY)",
+        "主营业务收入 + 其他业务收入，按企业所得税年度纳税申报表口径，不含视同销售收入。",
+        "Main business + other business revenue, as on the corporate income tax return, without deemed sales.",
+    ),
+    Field(
+        "total_revenue",
+        "money",
+        "总收入（万元）",
+        "Total revenue (10,000 CNY)",
+        "收入总额 − 不征税收入。最近一年必填。",
+        "Total income minus non-taxable income. Needed for the latest year.",
+    ),
+    Field(
+        "high_tech_revenue",
+        "money",
+        "高新技术产品（服务）收入（万元）",
+        "High-tech product and service revenue (10,000 CNY)",
+        "核心技术属于八大领域的产品（服务）收入，加技术性收入（技术转让、技术服务、接受委托研发）。",
+        "Revenue of products and services whose core technology is in the eight domains, plus technical "
+        "income (technology transfer, technical services, commissioned R&D).",
+    ),
+    Field(
+        "rd_expense",
+        "money",
+        "研究开发费用（万元）",
+        "R&D expense (10,000 CNY)",
+        "指引规定的八类费用：人员人工、直接投入、折旧、摊销、设计、装备调试与试验、委托外部研发（按 80% 计）、"
+        "其他（不超过总额 20%）。",
+        "The Guidelines' eight categories: personnel, direct inputs, depreciation, amortisation, design, "
+        "equipment trials, commissioned external R&D (at 80%), other (at most 20% of the total).",
+    ),
+    Field(
+        "rd_expense_domestic",
+        "money",
+        "其中：境内研发费用（万元）",
+        "of which incurred in China (10,000 CNY)",
+        "在中国境内发生的研究开发费用，不得大于研发费用总额。",
+        "R&D expense incurred in China; at most the total.",
+    ),
+    Field(
+        "net_assets",
+        "signed_money",
+        "年末净资产（万元）",
+        "Net assets at year end (10,000 CNY)",
+        "资产总额 − 负债总额，可为负数。",
+        "Total assets minus total liabilities; may be negative.",
+    ),
+    Field(
+        "total_assets",
+        "money",
+        "资产总额（万元）",
+        "Total assets (10,000 CNY)",
+        "可不填（用于科技型中小企业等梯度评价）。",
+        "Optional (used by the ladder tiers).",
+    ),
+    Field(
+        "total_costs",
+        "money",
+        "成本费用支出总额（万元）",
+        "Total costs and expenses (10,000 CNY)",
+        "可不填（用于科技型中小企业等梯度评价）。",
+        "Optional (used by the ladder tiers).",
+    ),
+    Field(
+        "staff_total",
+        "headcount",
+        "职工总数（人，年平均）",
+        "Total staff (annual average)",
+        "全年月平均人数的平均值，可有小数。最近一年必填。",
+        "The average of the monthly averages of the year; may be fractional. Needed for the latest year.",
+    ),
+    Field(
+        "staff_sci_tech",
+        "headcount",
+        "科技人员（人，年平均）",
+        "S&T personnel (annual average)",
+        "直接从事研发和相关技术创新活动，以及专门从事上述活动的管理和提供直接技术服务的人员，当年累计工作 183 天以上。",
+        "Staff directly in R&D and related innovation, or managing or directly serving it, with at least "
+        "183 days of work in the year.",
+    ),
+    Field(
+        "achievements_transformed",
+        "count",
+        "科技成果转化数（项）",
+        "S&T results transformed (number)",
+        "当年完成转化的科技成果数；同一成果转化为多个产品或在境内外转化，只计一次。",
+        "Results transformed in the year; one result turned into several products, or at home and abroad, counts once.",
+    ),
+)
+
+IP_FIELDS = (
+    Field(
+        "ip.class1",
+        "count",
+        "Ⅰ类知识产权（件）",
+        "Class I IP (number)",
+        "发明专利（含国防专利）、植物新品种、国家级农作物品种、国家新药、国家一级中药保护品种、集成电路布图设计专有权；"
+        "须在中国境内授权、有效、归申报企业所有，申请中的不计。",
+        "Invention patents (incl. defence patents), new plant varieties, national crop varieties, national new "
+        "drugs, first-grade protected Chinese medicines, IC layout designs — granted in China, valid, owned "
+        "by the firm; pending applications do not count.",
+        default=0,
+    ),
+    Field(
+        "ip.class2",
+        "count",
+        "Ⅱ类知识产权（件）",
+        "Class II IP (number)",
+        "实用新型专利、外观设计专利、软件著作权等；商标不计。",
+        "Utility models, designs, software copyrights etc.; trademarks do not count.",
+        default=0,
+    ),
+    Field(
+        "ip.class2_used",
+        "count",
+        "其中：已用于以往认定的Ⅱ类（件）",
+        "of which used in an earlier recognition",
+        "Ⅱ类知识产权只能用于一次认定；Ⅰ类可重复使用。",
+        "Class II IP may be used for one recognition only; Class I may be used again.",
+        default=0,
+    ),
+    Field(
+        "ip.advancement",
+        "grade",
+        "技术先进程度（自评）",
+        "Advancement of the technology (self-assessed)",
+        "A 国际领先 … E 一般；不确定可留空（按 0–8 分全区间预测）。",
+        "A leading … E ordinary; leave blank if unsure (the whole 0–8 range is predicted).",
+    ),
+    Field(
+        "ip.core_support",
+        "grade",
+        "对主要产品的核心支持作用（自评）",
+        "Core support to the main products (self-assessed)",
+        "A 强 … E 无；不确定可留空（按 0–8 分全区间预测）。",
+        "A strong … E none; leave blank if unsure (the whole 0–8 range is predicted).",
+    ),
+    Field(
+        "ip.self_developed",
+        "bool",
+        "部分知识产权来自自主研发",
+        "Some of the IP comes from own R&D",
+        "不勾选表示全部通过受让、受赠、并购取得。",
+        "Unticked: all of it was acquired by transfer, gift or merger.",
+        default=True,
+    ),
+    Field(
+        "ip.supports_main_products",
+        "bool",
+        "知识产权对主要产品（服务）发挥核心支持作用",
+        "The IP gives core technical support to the main products",
+        default=True,
+    ),
+    Field(
+        "ip.standards",
+        "bool",
+        "参与编制国家或行业标准、检测方法、技术规范",
+        "Took part in drafting national or industry standards, test methods or technical specifications",
+        default=False,
+    ),
+)
+
+RD_MANAGEMENT_FIELDS = (
+    Field(
+        "rd_management.rd_org_system", "bool", "制定了研究开发的组织管理制度", "R&D organisation and management rules"
+    ),
+    Field("rd_management.rd_accounting_system", "bool", "建立了研发投入核算体系", "An R&D input accounting system"),
+    Field("rd_management.rd_aux_accounts", "bool", "编制了研发费用辅助账", "R&D expense auxiliary accounts"),
+    Field(
+        "rd_management.rd_institution",
+        "bool",
+        "设立了内部研究开发机构并具备相应科研条件",
+        "An internal R&D institution with research conditions",
+    ),
+    Field(
+        "rd_management.industry_university_research",
+        "bool",
+        "与高校、科研院所开展产学研合作",
+        "Cooperation with universities and research institutes",
+    ),
+    Field(
+        "rd_management.transformation_incentives",
+        "bool",
+        "建立了科技成果转化的组织实施与激励奖励制度",
+        "Rules and rewards for transforming S&T results",
+    ),
+    Field(
+        "rd_management.open_innovation_platform",
+        "bool",
+        "建立了开放式的创新创业平台",
+        "An open innovation and start-up platform",
+    ),
+    Field(
+        "rd_management.talent_training",
+        "bool",
+        "开展科技人员和职工的培养进修、职工技能培训",
+        "Training of S&T staff and workers",
+    ),
+    Field(
+        "rd_management.talent_incentives",
+        "bool",
+        "建立了人才引进、绩效评价与奖励制度",
+        "Talent introduction, performance evaluation and rewards",
+    ),
+)
+
+INCIDENT_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("safety", "重大安全事故", "Major safety accident"),
+    ("quality", "重大质量事故", "Major quality accident"),
+    ("environment", "严重环境违法行为", "Serious environmental violation"),
+)
+GRADES = ("A", "B", "C", "D", "E")
+
+SCALAR_FIELDS: tuple[Field, ...] = (*COMPANY_FIELDS, *IP_FIELDS, *RD_MANAGEMENT_FIELDS)
+BOOL_FIELDS = tuple(f for f in SCALAR_FIELDS if f.kind == "bool")
+
+
+@dataclass
+class FormState:
+    """What the form shows: the value of every input (by name), the year columns and incident rows."""
+
+    values: dict[str, str]
+    year_columns: int
+    incident_rows: int
+    errors: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+
+@dataclass
+class Converted:
+    """A profile made from a form, and where each list entry came from (for the error paths)."""
+
+    profile: dict[str, Any]
+    year_column: list[int]  # profile years[i] came from form column year_column[i]
+    incident_row: list[int]
+
+
+# form → profile -----------------------------------------------------------------------------------
+
+
+def _number(text: str, kind: Kind) -> Any:
+    """'3,200.5' → Decimal('3200.5'); a count → int; text that is no number stays text (the engine says so)."""
+    cleaned = text.replace(",", "").replace("，", "").replace(" ", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return text
+    if not value.is_finite():
+        return text
+    if kind == "count" and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def _scalar(text: str, kind: Kind) -> Any:
+    text = text.strip()
+    if kind in NUMBER_KINDS:
+        return _number(text, kind) if text else None
+    if kind in ("grade", "domain"):
+        return text or None  # blank = not known (null)
+    return text or None
+
+
+def _put(target: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    for part in parts[:-1]:
+        target = target.setdefault(part, {})
+    target[parts[-1]] = value
+
+
+def _count(form: Mapping[str, str], prefix: str, minimum: int) -> int:
+    indexes = [minimum - 1]
+    for name in form:
+        if name.startswith(prefix + "["):
+            try:
+                indexes.append(int(name[len(prefix) + 1 : name.index("]")]))
+            except ValueError:
+                continue
+    return min(max(indexes) + 1, 50)  # a hand-made form cannot make us loop for long
+
+
+def profile_from_form(form: Mapping[str, str]) -> Converted:
+    """The contract profile of a submitted form. Blank inputs are absent; unticked boxes are false."""
+    profile: dict[str, Any] = {}
+    for spec in SCALAR_FIELDS:
+        if spec.kind == "bool":
+            _put(profile, spec.name, form.get(spec.name) in ("on", "true", "1", "yes"))
+            continue
+        value = _scalar(form.get(spec.name, ""), spec.kind)
+        if value is not None or spec.kind in ("grade", "domain"):
+            _put(profile, spec.name, value)
+
+    years, year_column = [], []
+    for column in range(_count(form, "years", YEAR_COLUMNS)):
+        entry: dict[str, Any] = {}
+        for spec in YEAR_FIELDS:
+            value = _scalar(form.get(f"years[{column}].{spec.name}", ""), spec.kind)
+            if value is not None:
+                entry[spec.name] = value
+        if not entry:  # a column left blank: that year's entry is absent
+            continue
+        year_text = form.get(f"years[{column}].year", "").strip()
+        entry = {"year": _number(year_text, "count") if year_text else None, **entry}
+        years.append(entry)
+        year_column.append(column)
+    profile["years"] = years
+
+    incidents, incident_row = [], []
+    for row in range(_count(form, "incidents", INCIDENT_ROWS)):
+        kind = form.get(f"incidents[{row}].kind", "").strip()
+        date = form.get(f"incidents[{row}].date", "").strip()
+        note = form.get(f"incidents[{row}].note", "").strip()
+        if not (kind or date or note):
+            continue
+        incident: dict[str, Any] = {"kind": kind or None, "date": date or None}
+        if note:
+            incident["note"] = note
+        incidents.append(incident)
+        incident_row.append(row)
+    profile["incidents"] = incidents
+    return Converted(profile, year_column, incident_row)
+
+
+def errors_by_input(errors: list[dict[str, Any]], converted: Converted | None) -> dict[str, list[dict[str, str]]]:
+    """The engine's field errors keyed by the input they belong to (list indexes mapped back to the form)."""
+    placed: dict[str, list[dict[str, str]]] = {}
+    for error in errors:
+        path = error["field"]
+        if converted is not None:
+            path = _form_path(path, "years", converted.year_column)
+            path = _form_path(path, "incidents", converted.incident_row)
+        if path.startswith("years[") and path.endswith("]"):
+            path += ".year"
+        placed.setdefault(path, []).append(error["message"])
+    return placed
+
+
+def _form_path(path: str, prefix: str, origin: list[int]) -> str:
+    if not path.startswith(prefix + "["):
+        return path
+    end = path.index("]")
+    try:
+        index = int(path[len(prefix) + 1 : end])
+        return f"{prefix}[{origin[index]}]{path[end + 1 :]}"
+    except (ValueError, IndexError):
+        return path
+
+
+def profile_to_json(profile: dict[str, Any]) -> str:
+    """The profile as JSON text, numbers as JSON numbers (for the saved file and the hidden field)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        raise TypeError(type(value).__name__)
+
+    return json.dumps(profile, ensure_ascii=False, indent=2, default=plain)
+
+
+# profile → form -----------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else ""
+    return str(value)
+
+
+def _get(profile: Mapping[str, Any], path: str) -> Any:
+    value: Any = profile
+    for part in path.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def window_years(application_date: str | None) -> list[int]:
+    try:
+        year = dt.date.fromisoformat(application_date or "").year
+    except ValueError:
+        year = dt.date.today().year
+    return [year - 3, year - 2, year - 1]
+
+
+def blank_form(today: dt.date | None = None) -> FormState:
+    today = today or dt.date.today()
+    return form_from_profile({"application_date": today.isoformat()})
+
+
+def form_from_profile(profile: Mapping[str, Any]) -> FormState:
+    """The form values of a profile (a loaded file, or the answers behind a report), defaults filled in."""
+    values: dict[str, str] = {}
+    for spec in SCALAR_FIELDS:
+        value = _get(profile, spec.name)
+        if spec.kind == "bool" and value is None:
+            value = spec.default
+        values[spec.name] = _text(value)
+    if not values["application_date"]:
+        values["application_date"] = dt.date.today().isoformat()
+
+    entries = [e for e in profile.get("years") or [] if isinstance(e, Mapping)]
+    by_year = {e.get("year"): e for e in entries}
+    columns = window_years(values["application_date"])
+    columns += [y for y in by_year if y not in columns]  # years outside the window are kept, not lost
+    numbered = sorted(y for y in columns if isinstance(y, int))
+    others = [y for y in columns if not isinstance(y, int)]
+    for column, year in enumerate([*numbered, *others]):
+        entry = by_year.get(year, {})
+        values[f"years[{column}].year"] = _text(year)
+        for spec in YEAR_FIELDS:
+            values[f"years[{column}].{spec.name}"] = _text(entry.get(spec.name))
+    year_columns = len(numbered) + len(others)
+
+    incidents = [i for i in profile.get("incidents") or [] if isinstance(i, Mapping)]
+    for row, incident in enumerate(incidents):
+        for name in ("kind", "date", "note"):
+            values[f"incidents[{row}].{name}"] = _text(incident.get(name))
+    return FormState(values, year_columns, max(INCIDENT_ROWS, len(incidents) + 1))
+
+
+def form_from_fields(fields: Mapping[str, str]) -> FormState:
+    """The form as the firm typed it (to show it again with the errors next to the inputs)."""
+    return FormState(
+        dict(fields),
+        _count(fields, "years", YEAR_COLUMNS),
+        _count(fields, "incidents", INCIDENT_ROWS),
+    )
