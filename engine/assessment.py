@@ -7,6 +7,7 @@ assessments: treat them as read-only.
 """
 
 from dataclasses import dataclass
+from string import Formatter
 from typing import Any
 
 from engine.bilingual import Bilingual
@@ -15,7 +16,7 @@ from engine.facts import Derived
 from engine.formatting import format_value
 from engine.gaps import GAPS, growth_rate_next_band, transformations_to_next_band
 from engine.money import round_ratio
-from engine.pack import Shortfall, Target
+from engine.pack import Rule, Shortfall, Target
 from engine.readiness import criterion_progress, readiness_index
 from engine.runtime import RulesEngineError
 
@@ -59,6 +60,40 @@ class RuleView:
     convention: dict[str, str] | None
     unit: str | None
     citation: str
+    threshold_text: tuple[str, str]
+    placeholders: frozenset[str]
+    static_item_shortfall: dict[str, Any] | None  # an item shortfall that no profile value changes
+
+
+def _placeholders(template: Bilingual | None) -> frozenset[str]:
+    if template is None:
+        return frozenset()
+    names = {name for text in (template.zh, template.en) for _, name, _, _ in Formatter().parse(text) if name}
+    return frozenset(names)
+
+
+def _item_message(target: Target, points: tuple[int, int] | None) -> dict[str, str]:
+    low, high = points or (0, 0)
+    band = f"{low}" if low == high else f"{low}–{high}"
+    return {
+        "zh": f"{target.title.zh}：预计 {band} 分（满分 {target.max_points} 分）。",
+        "en": f"{target.title.en}: {band} points predicted (of {target.max_points}).",
+    }
+
+
+def _static_item_shortfall(target_id: str, target: Target, rule: Rule) -> dict[str, Any] | None:
+    if target.kind != "item" or rule.shortfall is None:
+        return None
+    r = rule.shortfall.remediation
+    return {
+        "criterion": "innovation_score",
+        "indicator": target.indicator,
+        "item": target_id,
+        "message": _item_message(target, rule.points),
+        "citation": target.citation,
+        "code": rule.shortfall.code,
+        "remediation": {"zh": r.zh, "en": r.en, "quantity": None, "unit": r.unit},
+    }
 
 
 def _view(compiled_rule: CompiledRule) -> RuleView:
@@ -87,6 +122,9 @@ def _view(compiled_rule: CompiledRule) -> RuleView:
         convention=convention.as_dict() if convention else None,
         unit=target.unit,
         citation=target.citation,
+        threshold_text=format_value(threshold, target.unit),
+        placeholders=_placeholders(rule.message),
+        static_item_shortfall=_static_item_shortfall(compiled_rule.target_id, target, rule),
     )
 
 
@@ -126,20 +164,25 @@ def _missing_text(paths: list[str]) -> dict[str, str]:
     return {"zh": "、".join(paths), "en": ", ".join(paths)}
 
 
-def _texts(
-    template: Bilingual, unit: str | None, actual: Any, threshold: Any, gap: Any, extra: dict[str, Any]
-) -> dict[str, str]:
-    actual_zh, actual_en = format_value(actual, unit)
-    threshold_zh, threshold_en = format_value(threshold, unit)
-    gap_zh, gap_en = format_value(gap, None)
-    zh = {"actual": actual_zh, "threshold": threshold_zh, "gap": gap_zh}
-    en = {"actual": actual_en, "threshold": threshold_en, "gap": gap_en}
-    for key, value in extra.items():
-        if isinstance(value, dict):  # already in both languages
-            zh[key], en[key] = value["zh"], value["en"]
-        else:
-            zh[key] = en[key] = value
-    return {"zh": template.zh.format_map(zh), "en": template.en.format_map(en)}
+def _texts(view: RuleView, actual: Any, gap: Any, extra: dict[str, Any]) -> dict[str, str]:
+    """The rule's message with the firm's values, each in the words of its language."""
+    assert view.message is not None
+    zh: dict[str, Any] = {}
+    en: dict[str, Any] = {}
+    for name in view.placeholders:
+        if name in extra:
+            value = extra[name]
+            if isinstance(value, dict):  # already in both languages
+                zh[name], en[name] = value["zh"], value["en"]
+            else:
+                zh[name] = en[name] = value
+        elif name == "threshold":
+            zh[name], en[name] = view.threshold_text
+        elif name == "actual":
+            zh[name], en[name] = format_value(actual, view.unit)
+        elif name == "gap":
+            zh[name], en[name] = format_value(gap, None)
+    return {"zh": view.message.zh.format_map(zh), "en": view.message.en.format_map(en)}
 
 
 class AssessmentBuilder:
@@ -205,15 +248,15 @@ class AssessmentBuilder:
         missing = derived.missing.get(view.target_id)
         message = None
         if view.message is not None:
-            context = dict(extra)
-            if missing:
-                context["missing"] = _missing_text(missing)
-            labels = view.target.labels
-            if labels and actual in labels:
-                context["actual"] = labels[actual].as_dict()
-                message = _texts(view.message, None, None, view.threshold, gap, context)
-            else:
-                message = _texts(view.message, view.unit, actual, view.threshold, gap, context)
+            context = extra
+            if missing or view.target.labels:
+                context = dict(extra)
+                if missing:
+                    context["missing"] = _missing_text(missing)
+                labels = view.target.labels
+                if labels and actual in labels:
+                    context["actual"] = labels[actual].as_dict()
+            message = _texts(view, actual, gap, context)
         entry: dict[str, Any] = {
             "passed": view.passed,
             "actual": actual,
@@ -257,21 +300,19 @@ class AssessmentBuilder:
     # items --------------------------------------------------------------------------------------------
     def item_shortfall(self, view: RuleView, derived: Derived) -> dict[str, Any] | None:
         rule_id = view.rule_id
-        low, high = view.points or (0, 0)
+        high = (view.points or (0, 0))[1]
         if rule_id != "missing" and view.shortfall is None:
             if view.item_limit is None or high >= view.item_limit or rule_id == "undefined":
                 return None
+        if view.static_item_shortfall is not None:
+            return view.static_item_shortfall
         target = view.target
         shortfall = view.shortfall or target.shortfall
-        band = f"{low}" if low == high else f"{low}–{high}"
         base = {
             "criterion": "innovation_score",
             "indicator": target.indicator,
             "item": view.target_id,
-            "message": {
-                "zh": f"{target.title.zh}：预计 {band} 分（满分 {target.max_points} 分）。",
-                "en": f"{target.title.en}: {band} points predicted (of {target.max_points}).",
-            },
+            "message": _item_message(target, view.points),
             "citation": target.citation,
         }
         if rule_id == "missing":
@@ -290,12 +331,6 @@ class AssessmentBuilder:
             }
         assert shortfall is not None
         r = shortfall.remediation
-        if view.shortfall is not None:
-            return {
-                **base,
-                "code": shortfall.code,
-                "remediation": {"zh": r.zh, "en": r.en, "quantity": None, "unit": r.unit},
-            }
         if target.answers is not None:
             answers = derived.context["answers"]
             missing = [label for name, label in target.answers.fields.items() if not getattr(answers, name)]

@@ -3,6 +3,7 @@ assessments. Profiles are processed in batches so that each rule fires once per 
 """
 
 import datetime as dt
+import gc
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -59,6 +60,24 @@ class Assessor:
             plans.setdefault(compiled.key, []).append(index)
             builders[compiled.key] = (compiled, builder)
         results: list[dict[str, Any]] = [{} for _ in profiles]
+        # An assessment is a tree of small dicts with no reference cycles: refcounting frees them, and the
+        # cyclic collector would only re-scan every live object of the process, batch after batch.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._assess_planned(profiles, plans, builders, results)
+        finally:
+            if collecting:
+                gc.enable()
+        return results
+
+    def _assess_planned(
+        self,
+        profiles: Sequence[Profile],
+        plans: dict[str, list[int]],
+        builders: dict[str, tuple[CompiledPack, AssessmentBuilder]],
+        results: list[dict[str, Any]],
+    ) -> None:
         for key, indexes in plans.items():
             compiled, builder = builders[key]
             size = min(BATCH_SIZE, BATCH_CAP)
@@ -68,7 +87,6 @@ class Assessor:
                     chunk, self._run(compiled, builder, [profiles[i] for i in chunk]), strict=True
                 ):
                     results[index] = assessment
-        return results
 
     def _run(self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile]) -> list[dict[str, Any]]:
         derived = [derive(profile, compiled.answer_fields) for profile in profiles]
