@@ -46,19 +46,34 @@ def _gather(
     return values, missing
 
 
-def _ratio_status(
-    derived: Derived, key: str, status: str, missing: list[str], num: int, den: int, value_fact: str
-) -> None:
+def _ratio(
+    derived: Derived,
+    entries: dict[int, YearFigures],
+    years: tuple[int, ...],
+    key: str,
+    status: str,
+    part: str,
+    whole: str,
+) -> dict[str, list[int]]:
+    """Σ part / Σ whole over `years` as fact `key`, with its status fact.
+
+    A whole that is complete and sums to zero makes the ratio undefined (the criterion fails) even when a
+    part figure is missing: no figure could make it showable. Otherwise anything missing makes it unknown.
+    """
+    values, missing = _gather(entries, years, (part, whole))
     facts = derived.facts
-    if missing:
+    whole_missing = any(path.endswith(f".{whole}") for path in missing)
+    if not whole_missing and sum(values[whole]) == 0:
+        facts[status] = "undefined"
+    elif missing:
         facts[status] = "missing"
         derived.missing[key] = missing
-    elif den == 0:
-        facts[status] = "undefined"
     else:
+        numerator, denominator = sum(values[part]), sum(values[whole])
         facts[status] = "ok"
-        facts[value_fact] = exact_float(num, den)
-        derived.context[key] = (num, den)
+        facts[key] = exact_float(numerator, denominator)
+        derived.context[key] = (numerator, denominator)
+    return values
 
 
 def _growth(derived: Derived, entries: dict[int, YearFigures], item: str, figure: str) -> None:
@@ -123,50 +138,13 @@ def derive(profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Deriv
         for status in ("staff_data", "rd_data", "domestic_data", "high_tech_data"):
             facts[status] = "undefined"
     else:
-        staff, missing = _gather(entries, latest, ("staff_sci_tech", "staff_total"))
-        _ratio_status(
-            derived,
-            "sci_tech_staff_ratio",
-            "staff_data",
-            missing,
-            sum(staff["staff_sci_tech"]),
-            sum(staff["staff_total"]),
-            "sci_tech_staff_ratio",
-        )
-
-        money, missing = _gather(entries, years, ("rd_expense", "sales_revenue"))
-        _ratio_status(
-            derived,
-            "rd_expense_ratio",
-            "rd_data",
-            missing,
-            sum(money["rd_expense"]),
-            sum(money["sales_revenue"]),
-            "rd_expense_ratio",
-        )
-        if not missing:
-            facts["latest_sales"] = money["sales_revenue"][-1] / 10_000
-
-        rd, missing = _gather(entries, years, ("rd_expense_domestic", "rd_expense"))
-        _ratio_status(
-            derived,
-            "rd_domestic_share",
-            "domestic_data",
-            missing,
-            sum(rd["rd_expense_domestic"]),
-            sum(rd["rd_expense"]),
-            "rd_domestic_share",
-        )
-
-        revenue, missing = _gather(entries, latest, ("high_tech_revenue", "total_revenue"))
-        _ratio_status(
-            derived,
-            "high_tech_revenue_share",
-            "high_tech_data",
-            missing,
-            sum(revenue["high_tech_revenue"]),
-            sum(revenue["total_revenue"]),
-            "high_tech_revenue_share",
+        _ratio(derived, entries, latest, "sci_tech_staff_ratio", "staff_data", "staff_sci_tech", "staff_total")
+        money = _ratio(derived, entries, years, "rd_expense_ratio", "rd_data", "rd_expense", "sales_revenue")
+        if facts["rd_data"] == "ok":
+            facts["latest_sales"] = money["sales_revenue"][-1] / 10_000  # decides the tier
+        _ratio(derived, entries, years, "rd_domestic_share", "domestic_data", "rd_expense_domestic", "rd_expense")
+        _ratio(
+            derived, entries, latest, "high_tech_revenue_share", "high_tech_data", "high_tech_revenue", "total_revenue"
         )
 
     past = [incident.date for incident in profile.incidents if incident.date <= application]
@@ -180,7 +158,7 @@ def derive(profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Deriv
     if not years:
         facts["transformation_data"] = "undefined"
     else:
-        absent = [f"years[{y}]" for y in years if y not in entries]
+        absent = [f"years[{y}].achievements_transformed" for y in years if y not in entries]
         if absent:
             facts["transformation_data"] = "missing"
             derived.missing["transformation"] = absent
