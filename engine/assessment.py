@@ -63,6 +63,7 @@ class RuleView:
     threshold_text: tuple[str, str]
     placeholders: frozenset[str]
     static_item_shortfall: dict[str, Any] | None  # an item shortfall that no profile value changes
+    item_message: dict[str, str] | None
 
 
 def _placeholders(template: Bilingual | None) -> frozenset[str]:
@@ -125,6 +126,7 @@ def _view(compiled_rule: CompiledRule) -> RuleView:
         threshold_text=format_value(threshold, target.unit),
         placeholders=_placeholders(rule.message),
         static_item_shortfall=_static_item_shortfall(compiled_rule.target_id, target, rule),
+        item_message=_item_message(target, rule.points) if target.kind == "item" else None,
     )
 
 
@@ -312,7 +314,7 @@ class AssessmentBuilder:
             "criterion": "innovation_score",
             "indicator": target.indicator,
             "item": view.target_id,
-            "message": _item_message(target, view.points),
+            "message": view.item_message,
             "citation": target.citation,
         }
         if rule_id == "missing":

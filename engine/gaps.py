@@ -9,12 +9,14 @@ sales, so it is t × Σ sales − Σ R&D. Amounts round up to 0.0001 万元, peo
 import datetime as dt
 from collections.abc import Callable
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from engine.facts import Derived
 from engine.money import ceil_units, units_to_number
 
 
+@lru_cache(maxsize=256)
 def _threshold(value: Any) -> Fraction:
     return Fraction(str(value))
 
@@ -90,7 +92,7 @@ def transformations_to_next_band(derived: Derived, steps: list[tuple[str, float]
     if bound is None:
         return None
     op, value = bound
-    needed = Fraction(str(value)) * years
+    needed = _threshold(value) * years
     whole = -((-needed.numerator) // needed.denominator)
     if op == ">" and whole == needed:
         whole += 1
@@ -99,6 +101,5 @@ def transformations_to_next_band(derived: Derived, steps: list[tuple[str, float]
 
 def growth_rate_next_band(derived: Derived, item: str, steps: list[tuple[str, float]]) -> float | None:
     rate = derived.context.get(item)
-    value = Fraction(*rate) if rate else Fraction(0)
-    bound = next_band_bound(steps, float(value))
+    bound = next_band_bound(steps, rate[0] / rate[1] if rate else 0.0)
     return None if bound is None else float(bound[1])
