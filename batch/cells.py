@@ -1,0 +1,246 @@
+"""One spreadsheet row → one contract profile, with an error per cell that cannot be read.
+
+A cell is read by its column's kind, strictly: a number cell must hold a number (Excel's 15
+significant digits, so 0.1 + 0.2 reads as 0.3), a yes/no cell one of 是/否/yes/no/true/false/y/n/1/0,
+a date cell a date or ``YYYY-MM-DD`` / ``YYYY/M/D`` text. Text that starts with ``=`` is a formula to
+a spreadsheet and is refused in every column. Nothing is guessed: whatever does not read is reported
+with its column and the profile is validated without it, so every other error of the row shows too.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+from batch.columns import BY_KEY, GRADES, INCIDENT_KINDS, NO, YES, Column, Kind, column_letter
+from batch.triage import hnte_packs
+
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+SLASH_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+PATH_PART = re.compile(r"(\w+)(?:\[(\d+)\])?")
+
+
+class CellError(ValueError):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.message = {"zh": zh, "en": en}
+
+
+@cache
+def tech_domain_codes() -> dict[str, str]:
+    """Every accepted spelling of a domain (its code and its Chinese and English labels) → its code."""
+    spellings: dict[str, str] = {}
+    for pack in hnte_packs():
+        target = pack.targets().get("tech_domain")
+        for code, label in ((target.labels or {}) if target else {}).items():
+            spellings.update({code: code, label.zh: code, label.en.lower(): code})
+    return spellings
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError("应为数字，不能是是/否", "Must be a number, not yes/no")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(format(value, ".15g"))  # what Excel holds: 15 significant digits
+    if isinstance(value, str) and PLAIN_NUMBER.fullmatch(value):
+        return Decimal(value)
+    raise CellError(f"应为数字，实为「{_shown(value)}」", f"Must be a number, got “{_shown(value)}”")
+
+
+def _whole(value: Any) -> Any:
+    number = _number(value)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0):
+            raise CellError("应为日期，不含时刻", "Must be a date without a time")
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        slash = SLASH_DATE.fullmatch(value)
+        try:
+            if slash:
+                return dt.date(*(int(part) for part in slash.groups())).isoformat()
+            return dt.date.fromisoformat(value).isoformat() if len(value) == 10 else _bad_date(value)
+        except ValueError:
+            pass
+    return _bad_date(value)
+
+
+def _bad_date(value: Any) -> str:
+    raise CellError(
+        f"应为日期（YYYY-MM-DD），实为「{_shown(value)}」", f"Must be a date (YYYY-MM-DD), got “{_shown(value)}”"
+    )
+
+
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, str | int) else None
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise CellError(f"应为「是」或「否」，实为「{_shown(value)}」", f"Must be yes or no, got “{_shown(value)}”")
+
+
+def _choice(value: Any, spellings: dict[str, str], shown: str) -> str:
+    code = spellings.get(value) if isinstance(value, str) else None
+    if code is None and isinstance(value, str):
+        code = spellings.get(value.lower())
+    if code is None:
+        raise CellError(
+            f"应为以下之一：{shown}；实为「{_shown(value)}」", f"Must be one of: {shown}; got “{_shown(value)}”"
+        )
+    return code
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise CellError(f"应为文本，实为「{_shown(value)}」", f"Must be text, got “{_shown(value)}”")
+    if isinstance(value, float | int):
+        return str(int(value))  # a name or code that Excel stored as a number
+    if isinstance(value, dt.date):
+        raise CellError("应为文本，不能是日期", "Must be text, not a date")
+    return str(value)
+
+
+def read_cell(column: Column, value: Any) -> Any:
+    """The contract JSON value of one non-empty cell, or CellError."""
+    if isinstance(value, str) and value.startswith("="):
+        raise CellError(
+            "单元格是公式（以 = 开头），请改为数值或文本（选择性粘贴为数值）",
+            "The cell holds a formula (starts with =); paste it as a value instead",
+        )
+    match column.kind:
+        case Kind.text:
+            return _text(value)
+        case Kind.date:
+            return _date(value)
+        case Kind.money | Kind.signed_money | Kind.headcount:
+            return _number(value)
+        case Kind.count | Kind.year:
+            return _whole(value)
+        case Kind.yes_no:
+            return _yes_no(value)
+        case Kind.tech_domain:
+            return _choice(value, tech_domain_codes(), "、".join(sorted({*tech_domain_codes().values()})))
+        case Kind.grade:
+            return _choice(value, {g: g for g in GRADES} | {g.lower(): g for g in GRADES}, "A、B、C、D、E")
+        case Kind.incident_kind:
+            spellings = {code: code for code in INCIDENT_KINDS} | {
+                label.zh: code for code, label in INCIDENT_KINDS.items()
+            }
+            return _choice(value, spellings, "、".join(label.zh for label in INCIDENT_KINDS.values()))
+    raise AssertionError(column.kind)
+
+
+@dataclass
+class RowReading:
+    """A row read into a profile dict; `errors` are the cells that could not be read."""
+
+    profile: dict[str, Any]
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    # list slot in the profile → the column group's slot, per list (years, incidents)
+    slots: dict[str, list[int]] = field(default_factory=dict)
+
+    def column_path(self, field_path: str) -> str:
+        """A validation error's path (list indexes of the compacted profile) → the column's key."""
+        match = re.match(r"(years|incidents)\[(\d+)\]", field_path)
+        if not match:
+            return field_path
+        slots = self.slots.get(match.group(1), [])
+        index = int(match.group(2))
+        if index >= len(slots):
+            return field_path
+        return f"{match.group(1)}[{slots[index]}]{field_path[match.end() :]}"
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def read_row(keys: Sequence[str | None], cells: Sequence[Any]) -> RowReading:
+    """Cells under the header `keys` (None = an ignored column) → the profile they describe."""
+    flat: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    for index, key in enumerate(keys):
+        if key is None or index >= len(cells):
+            continue
+        value = _cleaned(cells[index])
+        if value is None:
+            continue
+        try:
+            flat[key] = read_cell(BY_KEY[key], value)
+        except CellError as error:
+            errors.append({"field": key, "column": column_letter(index), "message": error.message})
+    for index in range(len(keys), len(cells)):
+        if _cleaned(cells[index]) is not None:
+            errors.append(
+                {
+                    "field": "(row)",
+                    "column": column_letter(index),
+                    "message": {
+                        "zh": f"第 {column_letter(index)} 列在表头之外却有内容（本行共 {len(cells)} 列，"
+                        f"表头 {len(keys)} 列），请检查是否错位",
+                        "en": f"Column {column_letter(index)} lies beyond the header yet holds a value (the row has "
+                        f"{len(cells)} columns, the header {len(keys)}); check for shifted cells",
+                    },
+                }
+            )
+            break
+    profile, slots = nest(flat)
+    return RowReading(profile, errors, slots)
+
+
+def nest(flat: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[int]]]:
+    """{'years[2].year': 2024, 'company.name': …} → the nested profile; empty list slots are dropped."""
+    profile: dict[str, Any] = {}
+    lists: dict[str, dict[int, dict[str, Any]]] = {}
+    for key, value in flat.items():
+        parts = key.split(".")
+        head = PATH_PART.fullmatch(parts[0])
+        assert head is not None
+        name, slot = head.group(1), head.group(2)
+        if slot is not None:
+            lists.setdefault(name, {}).setdefault(int(slot), {})[parts[1]] = value
+        elif len(parts) == 1:
+            profile[name] = value
+        else:
+            profile.setdefault(name, {})[parts[1]] = value
+    slots: dict[str, list[int]] = {}
+    for name, entries in lists.items():
+        order = sorted(entries)
+        profile[name] = [entries[slot] for slot in order]
+        slots[name] = order
+    return profile, slots
+
+
+def number_or_plain(value: Any) -> Any:
+    """Decimals as JSON-able numbers (int when whole) for storing the profile that was read."""
+    if isinstance(value, Decimal):
+        try:
+            return int(value) if value == value.to_integral_value() else float(value)
+        except InvalidOperation:
+            return str(value)
+    if isinstance(value, dict):
+        return {k: number_or_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [number_or_plain(v) for v in value]
+    return value

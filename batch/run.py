@@ -1,0 +1,87 @@
+"""A whole batch: open the input, score its rows in parallel, write every outcome, in input order."""
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from batch.outcome import RowOutcome
+from batch.readers import open_source
+from batch.scoring import ScoringRequest, default_workers, score_stream
+from batch.writers import BatchNotes, OutcomeWriter, open_writer
+
+Progress = Callable[[int, int | None], None]  # (rows done, rows expected or None)
+
+
+class OutcomeSink(Protocol):
+    """Anything else that takes the outcomes as they stream by (e.g. a stored pool)."""
+
+    keeps_json: bool
+
+    def write(self, outcome: RowOutcome) -> None: ...
+
+
+@dataclass
+class BatchReport:
+    rows: int = 0
+    assessed: int = 0
+    invalid: int = 0
+    empty_rows: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def run_batch(
+    input_path: Path,
+    output_path: Path | None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    sinks: Sequence[OutcomeSink] = (),
+    writer: OutcomeWriter | None = None,
+) -> BatchReport:
+    """Score `input_path` into `output_path` (format by extension). Raises InputRefused for a file that
+    cannot be read at all; a bad row is an outcome with errors, never an exception."""
+    started = time.perf_counter()
+    source = open_source(input_path)
+    if writer is None and output_path is not None:
+        writer = open_writer(output_path)
+    keep_json = output_path is not None and output_path.suffix.lower() == ".jsonl"
+    request = ScoringRequest(
+        format=source.format,
+        keys=tuple(source.keys),
+        keep_assessment=keep_json or any(sink.keeps_json for sink in sinks),
+        keep_profile=any(sink.keeps_json for sink in sinks),
+    )
+    report = BatchReport(ignored_columns=source.ignored_columns)
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done, source.estimated_rows)
+
+    if progress:
+        progress(0, source.estimated_rows)
+    try:
+        for outcome in score_stream(request, source.rows, default_workers() if workers is None else workers, advance):
+            report.rows += 1
+            if outcome.ok:
+                report.assessed += 1
+            else:
+                report.invalid += 1
+            if writer:
+                writer.write(outcome)
+            for sink in sinks:
+                sink.write(outcome)
+    finally:
+        report.empty_rows = source.empty_rows
+        if writer:
+            writer.close(BatchNotes(input_path.name, source.empty_rows, source.ignored_columns))
+    report.seconds = time.perf_counter() - started
+    return report

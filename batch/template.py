@@ -1,0 +1,314 @@
+"""The fill-in template (`hnte template`), and profiles written in its layout (for partners and the
+benchmark). Row 1 names the column groups, row 2 holds the Chinese (and English) headings, row 3 the
+contract key of each column — the row the reader looks for — and row 4 a filled example.
+"""
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from batch.columns import COLUMNS, GRADES, GROUPS, INCIDENT_KINDS, NAME_KEY, Column, Kind
+from batch.scoring import EXAMPLE_MARK
+from batch.triage import hnte_packs
+
+VALIDATED_ROWS = 100_000  # data validation reaches this far down the sheet
+SHEET_NAME = "企业名单 Firms"
+
+EXAMPLE_PROFILE: dict[str, Any] = {
+    "company": {
+        "name": f"{EXAMPLE_MARK}江海智能装备有限公司",
+        "credit_code": "91320684MA1Y2K3L46",
+        "town": "临江新区",
+        "registered_on": "2016-09-12",
+    },
+    "application_date": "2025-05-20",
+    "tech_domain": "advanced_manufacturing",
+    "years": [
+        {
+            "year": 2022,
+            "sales_revenue": 8200,
+            "total_revenue": 8350,
+            "high_tech_revenue": 5600,
+            "rd_expense": 360,
+            "rd_expense_domestic": 360,
+            "net_assets": 5100,
+            "total_assets": 11000,
+            "total_costs": 7400,
+            "staff_total": 180,
+            "staff_sci_tech": 30,
+            "achievements_transformed": 4,
+        },
+        {
+            "year": 2023,
+            "sales_revenue": 9400,
+            "total_revenue": 9500,
+            "high_tech_revenue": 6900,
+            "rd_expense": 410,
+            "rd_expense_domestic": 400,
+            "net_assets": 5900,
+            "total_assets": 12600,
+            "total_costs": 8300,
+            "staff_total": 190,
+            "staff_sci_tech": 33,
+            "achievements_transformed": 5,
+        },
+        {
+            "year": 2024,
+            "sales_revenue": 11000,
+            "total_revenue": 11200,
+            "high_tech_revenue": 8100,
+            "rd_expense": 470,
+            "rd_expense_domestic": 455,
+            "net_assets": 7000,
+            "total_assets": 14100,
+            "total_costs": 9600,
+            "staff_total": 205,
+            "staff_sci_tech": 36,
+            "achievements_transformed": 6,
+        },
+    ],
+    "ip": {
+        "class1": 3,
+        "class2": 12,
+        "class2_used": 4,
+        "self_developed": True,
+        "supports_main_products": True,
+        "advancement": "B",
+        "core_support": "A",
+        "standards": False,
+    },
+    "rd_management": {
+        "rd_org_system": True,
+        "rd_accounting_system": True,
+        "rd_aux_accounts": True,
+        "rd_institution": True,
+        "industry_university_research": True,
+        "transformation_incentives": True,
+        "open_innovation_platform": False,
+        "talent_training": True,
+        "talent_incentives": True,
+    },
+    "incidents": [],
+}
+
+INSTRUCTIONS = (
+    ("填写说明", "How to fill in"),
+    (
+        "每行一家企业；第 3 行是字段名（请勿修改），从第 4 行起填写。",
+        "One firm per row; row 3 holds the field keys (keep it), firms start at row 4.",
+    ),
+    (
+        "第 4 行是示例（企业名称以【示例】开头），不会被评估：请删除或改写。",
+        "Row 4 is an example (its name starts with 【示例】) and is not assessed: delete or overwrite it.",
+    ),
+    (
+        "金额单位为万元，最多 4 位小数；人数为全年平均数，可有小数。",
+        "Money in 10,000 CNY (万元), at most 4 decimals; staff are annual averages and may be fractional.",
+    ),
+    (
+        "三个会计年度各占一组列，填写年度（如 2024）及当年数据；不适用的年度整组留空。",
+        "Each accounting year has a group of columns: its year (e.g. 2024) and that year's figures; "
+        "leave a whole group empty if it does not apply.",
+    ),
+    (
+        "日期填 YYYY-MM-DD（如 2025-06-30）；是/否栏填「是」或「否」。",
+        "Dates as YYYY-MM-DD; yes/no columns take 是 (yes) or 否 (no).",
+    ),
+    (
+        "留空的栏按契约的默认值处理；缺少判断所需的数据时，该条件显示为「未知」。",
+        "Empty cells take the contract's defaults; a criterion whose figures are missing shows as unknown.",
+    ),
+    (
+        "请勿使用公式：以 = 开头的单元格不予接受（请选择性粘贴为数值）。",
+        "No formulas: a cell starting with = is refused (paste values instead).",
+    ),
+    (
+        "完全空白的行会被跳过；其他每一行都会出现在结果或错误表中。",
+        "Entirely empty rows are skipped; every other row appears in the results or the errors sheet.",
+    ),
+    (
+        "也可保存为 CSV（UTF-8 或 GB18030），保留第 3 行字段名。",
+        "The sheet may also be saved as CSV (UTF-8 or GB18030), keeping the row of field keys.",
+    ),
+)
+
+
+def flatten(profile: dict[str, Any]) -> dict[str, Any]:
+    """A contract profile → {column key: value} (the inverse of batch.cells.nest)."""
+    flat: dict[str, Any] = {}
+    for name, value in profile.items():
+        if isinstance(value, dict):
+            flat.update({f"{name}.{field}": inner for field, inner in value.items()})
+        elif isinstance(value, list):
+            for slot, entry in enumerate(value):
+                flat.update({f"{name}[{slot}].{field}": inner for field, inner in entry.items()})
+        else:
+            flat[name] = value
+    return flat
+
+
+def _domain_labels() -> dict[str, str]:
+    target = hnte_packs()[-1].targets()["tech_domain"]
+    return {code: label.zh for code, label in (target.labels or {}).items()}
+
+
+def spreadsheet_value(column: Column, value: Any) -> Any:
+    """A contract value as a person would type it into the template."""
+    if value is None:
+        return None
+    match column.kind:
+        case Kind.yes_no:
+            return "是" if value else "否"
+        case Kind.tech_domain:
+            return _domain_labels().get(value, value)
+        case Kind.incident_kind:
+            return INCIDENT_KINDS[value].zh if value in INCIDENT_KINDS else value
+        case Kind.date:
+            return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return value
+
+
+def _choices(column: Column) -> list[str] | None:
+    match column.kind:
+        case Kind.yes_no:
+            return ["是", "否"]
+        case Kind.tech_domain:
+            return list(_domain_labels().values())
+        case Kind.grade:
+            return list(GRADES)
+        case Kind.incident_kind:
+            return [label.zh for label in INCIDENT_KINDS.values()]
+    return None
+
+
+def _validation(column: Column) -> dict[str, Any] | None:
+    choices = _choices(column)
+    if choices:
+        return {
+            "validate": "list",
+            "source": choices,
+            "error_title": "请从列表中选择",
+            "error_message": f"请选择：{'、'.join(choices)} / Choose from the list",
+        }
+    rules: dict[Kind, dict[str, Any]] = {
+        Kind.date: {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": dt.date(1900, 1, 1),
+            "maximum": dt.date(2200, 12, 31),
+            "error_message": "请输入日期 YYYY-MM-DD / Enter a date",
+        },
+        Kind.money: {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_message": "请输入不小于 0 的金额（万元）/ Enter an amount ≥ 0 (10k CNY)",
+        },
+        Kind.signed_money: {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": -1e12,
+            "maximum": 1e12,
+            "error_message": "请输入金额（万元，可为负）/ Enter an amount (10k CNY, may be negative)",
+        },
+        Kind.headcount: {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_message": "请输入不小于 0 的人数 / Enter a headcount ≥ 0",
+        },
+        Kind.count: {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            "error_message": "请输入不小于 0 的整数 / Enter a whole number ≥ 0",
+        },
+        Kind.year: {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": 1900,
+            "maximum": 2200,
+            "error_message": "请输入年度，如 2024 / Enter a year, e.g. 2024",
+        },
+    }
+    rule = rules.get(column.kind)
+    return {**rule, "error_title": "输入无效 Invalid"} if rule else None
+
+
+def write_template(path: Path) -> None:
+    """The template as .xlsx (with validation and an example row) or .csv (headings, keys, example)."""
+    if path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([c.zh for c in COLUMNS])
+            writer.writerow([c.key for c in COLUMNS])
+            example = flatten(EXAMPLE_PROFILE)
+            writer.writerow([spreadsheet_value(c, example.get(c.key)) for c in COLUMNS])
+        return
+    write_profiles_xlsx([EXAMPLE_PROFILE], path, instructions=True)
+
+
+def write_profiles_xlsx(profiles: Iterable[dict[str, Any]], path: Path, instructions: bool = False) -> int:
+    """Profiles in the template's layout, streamed (constant memory). Returns the number of rows."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
+    sheet = book.add_worksheet(SHEET_NAME)
+    group_style = book.add_format({"bold": True, "align": "center", "bg_color": "#DCE6F1", "border": 1})
+    heading = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#EEF2F7", "border": 1})
+    key_style = book.add_format({"font_color": "#7F7F7F", "font_size": 9, "bg_color": "#F7F7F7"})
+    date_style = book.add_format({"num_format": "yyyy-mm-dd"})
+    text_style = book.add_format({"num_format": "@"})
+    start = 0
+    for index, column in enumerate(COLUMNS):
+        if index + 1 == len(COLUMNS) or COLUMNS[index + 1].group != column.group:
+            title = GROUPS[column.group]
+            label = f"{title.zh} {title.en}"
+            if index > start:
+                sheet.merge_range(0, start, 0, index, label, group_style)
+            else:
+                sheet.write_string(0, start, label, group_style)
+            start = index + 1
+    for index, column in enumerate(COLUMNS):
+        style = date_style if column.kind is Kind.date else text_style if column.kind is Kind.text else None
+        sheet.set_column(index, index, 24 if column.key == NAME_KEY else 14, style)
+        sheet.write_string(1, index, f"{column.zh}\n{column.en}", heading)
+        sheet.write_string(2, index, column.key, key_style)
+        validation = _validation(column)
+        if instructions and validation:
+            sheet.data_validation(3, index, VALIDATED_ROWS, index, validation)
+    sheet.set_row(1, 45)
+    sheet.freeze_panes(3, 1)
+    row = 3
+    for profile in profiles:
+        flat = flatten(profile)
+        for index, column in enumerate(COLUMNS):
+            value = spreadsheet_value(column, flat.get(column.key))
+            if value is None:
+                continue
+            if isinstance(value, dt.date):
+                sheet.write_datetime(row, index, dt.datetime.combine(value, dt.time()), date_style)
+            elif isinstance(value, bool):
+                sheet.write_string(row, index, "是" if value else "否")
+            elif isinstance(value, int | float):
+                sheet.write_number(row, index, value)
+            else:
+                sheet.write_string(row, index, str(value))
+        row += 1
+    if instructions:
+        notes = book.add_worksheet("说明 Instructions")
+        notes.set_column(0, 1, 70)
+        for line, (zh, en) in enumerate(INSTRUCTIONS):
+            notes.write_string(line, 0, zh)
+            notes.write_string(line, 1, en)
+        domains = book.add_worksheet("代码 Codes")
+        domains.write_row(0, 0, ["技术领域 Domain", "代码 Code"])
+        for line, (code, label) in enumerate(_domain_labels().items(), start=1):
+            domains.write_row(line, 0, [label, code])
+    book.close()
+    return row - 3

@@ -1,0 +1,198 @@
+"""What a bureau needs from one assessment to rank and triage a pool, computed the same way for the
+batch workbook and for stored pools.
+
+Borderline (the action plan's 高企培育评审临界点上的企业) — a firm is borderline when
+- its innovation range straddles the pass mark (min < pass mark ≤ max), or
+- a hard criterion with a numeric value and threshold lies within 10% of that threshold, on either
+  side: |actual − threshold| ≤ 10% × threshold (e.g. an R&D ratio of 4.5%–5.5% against 5%, or
+  329–401 days since registration against 365). A firm just above a line can drop below it as
+  easily as one just below can climb over it.
+The 10% is this product's convention for triage, not a policy threshold.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+from typing import Any
+
+from engine import RulePack, load_packs
+from engine.assessor import HNTE_FAMILY
+from engine.bilingual import Bilingual
+
+BORDERLINE_MARGIN = Fraction(1, 10)
+INNOVATION = "innovation_score"
+MAIN_SHORTFALLS = 3
+OUTCOME_LABELS = {
+    True: Bilingual(zh="通过", en="Pass"),
+    False: Bilingual(zh="未通过", en="Fail"),
+    None: Bilingual(zh="未知", en="Unknown"),
+}
+
+
+@cache
+def hnte_packs() -> tuple[RulePack, ...]:
+    return tuple(pack for pack in load_packs() if pack.family == HNTE_FAMILY)
+
+
+@cache
+def target_titles() -> dict[str, Bilingual]:
+    """Every criterion and score item of the HNTE rule packs → its title."""
+    titles: dict[str, Bilingual] = {}
+    for pack in hnte_packs():
+        titles.update({target_id: target.title for target_id, target in pack.targets().items()})
+    return titles
+
+
+@cache
+def gap_units() -> dict[str, str]:
+    """criterion → the unit its gap is measured in (万元, 人, 件, 分, date), from the packs' shortfalls."""
+    units: dict[str, str] = {}
+    for pack in hnte_packs():
+        for target_id, target in pack.targets().items():
+            for rule in target.rules or []:
+                if rule.gap and rule.shortfall and rule.shortfall.remediation.unit:
+                    units.setdefault(target_id, rule.shortfall.remediation.unit)
+    return units
+
+
+def shortfall_key(shortfall: dict[str, Any]) -> str:
+    """A shortfall's identity across firms: criterion, item and code (e.g. innovation_score/ip.core_support)."""
+    place = shortfall["criterion"]
+    if shortfall.get("item"):
+        place += f"/{shortfall.get('indicator')}.{shortfall['item']}"
+    return f"{place}:{shortfall['code']}"
+
+
+def shortfall_label(key: str) -> dict[str, str]:
+    place, code = key.rsplit(":", 1)
+    target = place.rsplit(".", 1)[-1] if "/" in place else place
+    title = target_titles().get(target, Bilingual(zh=target, en=target))
+    if code == "missing_data":
+        return {"zh": f"{title.zh}：缺少数据", "en": f"{title.en}: data missing"}
+    return title.as_dict()
+
+
+def _number(value: Any) -> Fraction | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return Fraction(str(value))
+
+
+def borderline_reasons(assessment: dict[str, Any]) -> list[dict[str, str]]:
+    reasons: list[dict[str, str]] = []
+    innovation = assessment["innovation"]
+    low, high, mark = innovation["min"], innovation["max"], innovation["pass_mark"]
+    if assessment["criteria"][INNOVATION]["passed"] is None:
+        reasons.append(
+            {
+                "zh": f"创新能力 {low}–{high} 分，跨越及格线 {mark} 分",
+                "en": f"Innovation {low}–{high} straddles the pass mark {mark}",
+            }
+        )
+    for criterion_id, entry in assessment["criteria"].items():
+        if criterion_id == INNOVATION:
+            continue
+        actual, threshold = _number(entry.get("actual")), _number(entry.get("threshold"))
+        if actual is None or threshold is None or threshold <= 0:
+            continue
+        if abs(actual - threshold) <= BORDERLINE_MARGIN * threshold:
+            title = entry.get("title") or target_titles()[criterion_id].as_dict()
+            reasons.append(
+                {
+                    "zh": f"{title['zh']}：{entry['actual']}，距门槛 {entry['threshold']} 不到 10%",
+                    "en": f"{title['en']}: {entry['actual']}, within 10% of the threshold {entry['threshold']}",
+                }
+            )
+    return reasons
+
+
+def _main_shortfalls(assessment: dict[str, Any]) -> list[dict[str, Any]]:
+    """Failing criteria first, then unknown ones, then score items; at most MAIN_SHORTFALLS."""
+    criteria = assessment["criteria"]
+
+    def rank(shortfall: dict[str, Any]) -> int:
+        if shortfall.get("item"):
+            return 3
+        passed = criteria.get(shortfall["criterion"], {}).get("passed")
+        return 1 if passed is False else 2
+
+    return sorted(assessment["shortfalls"], key=rank)[:MAIN_SHORTFALLS]
+
+
+@dataclass
+class FirmSummary:
+    """One assessed firm, as the triage views and the workbook's results sheet show it."""
+
+    row: int
+    name: str
+    credit_code: str | None
+    town: str | None
+    verdict: str
+    verdict_label: dict[str, str]
+    readiness: float | None
+    innovation_min: int
+    innovation_max: int
+    rules_version: str
+    outcomes: dict[str, bool | None]
+    gaps: dict[str, Any]
+    failing: list[str]
+    unknown: list[str]
+    shortfall_keys: list[str]
+    main_shortfalls: dict[str, str]
+    borderline: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def is_borderline(self) -> bool:
+        return bool(self.borderline)
+
+
+def summarise(row: int, assessment: dict[str, Any]) -> FirmSummary:
+    company = assessment["company"]
+    criteria = assessment["criteria"]
+    main = _main_shortfalls(assessment)
+    return FirmSummary(
+        row=row,
+        name=company["name"],
+        credit_code=company.get("credit_code"),
+        town=company.get("town"),
+        verdict=assessment["verdict"],
+        verdict_label=assessment.get("verdict_label") or {"zh": assessment["verdict"], "en": assessment["verdict"]},
+        readiness=assessment.get("readiness"),
+        innovation_min=assessment["innovation"]["min"],
+        innovation_max=assessment["innovation"]["max"],
+        rules_version=assessment["rules_version"],
+        outcomes={cid: entry["passed"] for cid, entry in criteria.items()},
+        gaps={cid: entry["gap"] for cid, entry in criteria.items()},
+        failing=[cid for cid, entry in criteria.items() if entry["passed"] is False],
+        unknown=[cid for cid, entry in criteria.items() if entry["passed"] is None],
+        shortfall_keys=list(dict.fromkeys(shortfall_key(s) for s in assessment["shortfalls"])),
+        main_shortfalls={
+            "zh": "；".join(s["message"]["zh"] for s in main if s.get("message")),
+            "en": "; ".join(s["message"]["en"] for s in main if s.get("message")),
+        },
+        borderline=borderline_reasons(assessment),
+    )
+
+
+@dataclass
+class PoolTally:
+    """Counts over a whole batch, kept as it streams by (memory grows with towns and codes, not rows)."""
+
+    assessed: int = 0
+    with_errors: int = 0
+    borderline: int = 0
+    by_verdict: Counter[str] = field(default_factory=Counter)
+    by_town: dict[str, Counter[str]] = field(default_factory=dict)
+    shortfalls: Counter[str] = field(default_factory=Counter)
+    rules_versions: Counter[str] = field(default_factory=Counter)
+    verdict_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def add(self, summary: FirmSummary) -> None:
+        self.assessed += 1
+        self.by_verdict[summary.verdict] += 1
+        self.verdict_labels.setdefault(summary.verdict, summary.verdict_label)
+        self.by_town.setdefault(summary.town or "", Counter())[summary.verdict] += 1
+        self.shortfalls.update(summary.shortfall_keys)
+        self.rules_versions[summary.rules_version] += 1
+        self.borderline += summary.is_borderline

@@ -1,0 +1,350 @@
+"""Writers for the batch output: an .xlsx workbook (results, errors, summary), a flat .csv, or .jsonl.
+
+Every writer takes the outcomes in input order, one at a time, and keeps no rows in memory: the
+workbook is written with XlsxWriter's constant-memory mode and the borderline list is spilled to a
+temporary file until the summary sheet is written at the end.
+
+No text from an input can run as a formula in the reader's spreadsheet: every string is written as
+a string cell (never parsed as a formula), and one that starts with = + - @ (or a tab or carriage
+return) also carries Excel's quote prefix, so editing the cell keeps it text; in .csv such text gets a
+leading apostrophe. Numbers stay numbers (a negative net asset is a number, not text).
+"""
+
+import csv
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from batch.columns import BY_KEY
+from batch.outcome import RowOutcome, contract_errors
+from batch.triage import OUTCOME_LABELS, FirmSummary, PoolTally, gap_units, shortfall_label, target_titles
+from engine.assessment import CRITERIA
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+OUTPUT_FORMATS = ("xlsx", "csv", "jsonl")
+TOP_SHORTFALLS = 20
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    """One column of the results sheet: its headings and how a firm's summary fills it."""
+
+    zh: str
+    en: str
+    value: Callable[[FirmSummary], Any]
+    width: int = 12
+
+
+def _criterion_columns() -> list[ResultColumn]:
+    columns = []
+    titles = target_titles()
+    for criterion_id in CRITERIA:
+        title = titles[criterion_id]
+        unit = gap_units().get(criterion_id)
+        unit_text = {"date": ("日期", "date")}.get(unit or "", (unit, unit)) if unit else None
+        columns.append(
+            ResultColumn(
+                f"{title.zh}",
+                f"{title.en}",
+                lambda s, c=criterion_id: (
+                    f"{OUTCOME_LABELS[s.outcomes.get(c)].zh} {OUTCOME_LABELS[s.outcomes.get(c)].en}"
+                ),
+                width=10,
+            )
+        )
+        columns.append(
+            ResultColumn(
+                f"差距（{unit_text[0]}）" if unit_text else "差距",
+                f"Gap ({unit_text[1]})" if unit_text else "Gap",
+                lambda s, c=criterion_id: s.gaps.get(c),
+                width=10,
+            )
+        )
+    return columns
+
+
+@cache
+def result_columns() -> list[ResultColumn]:
+    """The results sheet, in order. Extend the list (e.g. a tier column): the writers are driven by it."""
+    return [
+        ResultColumn("行号", "Row", lambda s: s.row, 6),
+        ResultColumn("企业名称", "Firm", lambda s: s.name, 28),
+        ResultColumn("统一社会信用代码", "Credit code", lambda s: s.credit_code, 20),
+        ResultColumn("所在区镇", "Town", lambda s: s.town, 14),
+        ResultColumn("结论", "Verdict", lambda s: s.verdict_label["zh"], 14),
+        ResultColumn("结论代码", "Verdict code", lambda s: s.verdict, 12),
+        ResultColumn("准备度", "Readiness", lambda s: s.readiness, 8),
+        ResultColumn("创新能力最低分", "Innovation min", lambda s: s.innovation_min, 8),
+        ResultColumn("创新能力最高分", "Innovation max", lambda s: s.innovation_max, 8),
+        *_criterion_columns(),
+        ResultColumn("主要不足", "Main shortfalls (zh)", lambda s: s.main_shortfalls["zh"], 50),
+        ResultColumn("Main shortfalls", "Main shortfalls (en)", lambda s: s.main_shortfalls["en"], 50),
+        ResultColumn("临界原因", "Borderline because", lambda s: "；".join(r["zh"] for r in s.borderline) or None, 30),
+        ResultColumn("规则版本", "Rules version", lambda s: s.rules_version, 20),
+    ]
+
+
+ERROR_COLUMNS = (
+    ("行号", "Row", 6),
+    ("企业名称", "Firm", 28),
+    ("字段", "Field", 26),
+    ("列", "Column", 6),
+    ("列名", "Column heading", 22),
+    ("原因", "Reason", 50),
+    ("Reason", "Reason (en)", 50),
+)
+
+
+@dataclass
+class BatchNotes:
+    """What the writer says about the input as a whole, besides its rows."""
+
+    input_name: str = ""
+    empty_rows: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+class OutcomeWriter(Protocol):
+    def write(self, outcome: RowOutcome) -> None: ...
+    def close(self, notes: BatchNotes) -> None: ...
+
+
+def error_rows(outcome: RowOutcome) -> list[list[Any]]:
+    rows = []
+    for error in outcome.errors or []:
+        column = BY_KEY.get(error["field"])
+        rows.append(
+            [
+                outcome.row,
+                outcome.name,
+                error["field"],
+                error.get("column"),
+                f"{column.zh} {column.en}" if column else None,
+                error["message"]["zh"],
+                error["message"]["en"],
+            ]
+        )
+    return rows
+
+
+class XlsxOutcomeWriter:
+    def __init__(self, path: Path, columns: list[ResultColumn] | None = None) -> None:
+        import xlsxwriter
+
+        self.columns = columns or result_columns()
+        self.book = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        self.bold = self.book.add_format({"bold": True, "bg_color": "#EEF2F7", "text_wrap": True, "valign": "top"})
+        self.quoted = self.book.add_format({"quote_prefix": True})
+        self.results = self._sheet("结果 Results", [(c.zh, c.en, c.width) for c in self.columns])
+        self.errors = self._sheet("错误 Errors", ERROR_COLUMNS)
+        self.summary = self.book.add_worksheet("汇总 Summary")
+        self.result_row = self.error_row = 2
+        self.tally = PoolTally()
+        self.borderline: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+
+    def _sheet(self, name: str, headings: Any) -> Any:
+        sheet = self.book.add_worksheet(name)
+        for index, (zh, en, width) in enumerate(headings):
+            sheet.set_column(index, index, width)
+            self.put(sheet, 0, index, zh, self.bold)
+            self.put(sheet, 1, index, en, self.bold)
+        sheet.freeze_panes(2, 2)
+        return sheet
+
+    def put(self, sheet: Any, row: int, col: int, value: Any, style: Any = None) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool):
+            value = OUTCOME_LABELS[value].zh
+        if isinstance(value, int | float):
+            sheet.write_number(row, col, value, style)
+        elif is_formula_like(str(value)):
+            sheet.write_string(row, col, str(value), style or self.quoted)
+        else:
+            sheet.write_string(row, col, str(value), style)
+
+    def write(self, outcome: RowOutcome) -> None:
+        if outcome.summary is not None:
+            summary = outcome.summary
+            self.tally.add(summary)
+            for index, column in enumerate(self.columns):
+                self.put(self.results, self.result_row, index, column.value(summary))
+            self.result_row += 1
+            if summary.borderline:
+                self.borderline.write(
+                    json.dumps(
+                        [
+                            summary.row,
+                            summary.name,
+                            summary.town,
+                            summary.verdict_label["zh"],
+                            summary.readiness,
+                            f"{summary.innovation_min}–{summary.innovation_max}",
+                            "；".join(r["zh"] for r in summary.borderline),
+                            "; ".join(r["en"] for r in summary.borderline),
+                        ],
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
+        else:
+            self.tally.with_errors += 1
+            for values in error_rows(outcome):
+                for index, value in enumerate(values):
+                    self.put(self.errors, self.error_row, index, value)
+                self.error_row += 1
+
+    def close(self, notes: BatchNotes) -> None:
+        SummarySheet(self, notes).write()
+        self.borderline.close()
+        self.book.close()
+
+
+class SummarySheet:
+    """The summary: totals, firms by verdict and by town, the most frequent shortfalls, the borderline list."""
+
+    def __init__(self, writer: XlsxOutcomeWriter, notes: BatchNotes) -> None:
+        self.writer, self.notes, self.tally = writer, notes, writer.tally
+        self.sheet = writer.summary
+        self.row = 0
+        self.sheet.set_column(0, 0, 36)
+        self.sheet.set_column(1, 12, 14)
+
+    def line(self, *values: Any, bold: bool = False) -> None:
+        for index, value in enumerate(values):
+            self.writer.put(self.sheet, self.row, index, value, self.writer.bold if bold else None)
+        self.row += 1
+
+    def write(self) -> None:
+        tally, notes = self.tally, self.notes
+        self.line("批量预诊断汇总 Batch pre-diagnosis summary", bold=True)
+        self.line("输入文件 Input", notes.input_name)
+        self.line("已评估企业 Firms assessed", tally.assessed)
+        self.line("有错误的行 Rows with errors（见「错误」表 see Errors）", tally.with_errors)
+        self.line("跳过的空行 Empty rows skipped", notes.empty_rows)
+        if notes.ignored_columns:
+            self.line("未识别而忽略的列 Columns ignored", "、".join(notes.ignored_columns))
+        self.line("规则版本 Rules version", "、".join(f"{v}（{n}）" for v, n in tally.rules_versions.most_common()))
+        self.row += 1
+        verdicts = [v for v, _ in tally.by_verdict.most_common()]
+        self.line("按结论 By verdict", "企业数 Firms", bold=True)
+        for verdict in verdicts:
+            label = tally.verdict_labels[verdict]
+            self.line(f"{label['zh']} {label['en']}", tally.by_verdict[verdict])
+        self.row += 1
+        self.line("按区镇 By town", *(tally.verdict_labels[v]["zh"] for v in verdicts), "合计 Total", bold=True)
+        for town, counts in sorted(tally.by_town.items(), key=lambda item: -sum(item[1].values())):
+            self.line(town or "（未填 not given）", *(counts.get(v, 0) for v in verdicts), sum(counts.values()))
+        self.row += 1
+        self.line("最常见的不足 Most frequent shortfalls", "企业数 Firms", "占比 Share", bold=True)
+        for key, count in tally.shortfalls.most_common(TOP_SHORTFALLS):
+            label = shortfall_label(key)
+            self.line(
+                f"{label['zh']} {label['en']}", count, round(count / tally.assessed, 4) if tally.assessed else None
+            )
+        self.row += 1
+        self.line(f"临界企业 Borderline firms（{tally.borderline}）", bold=True)
+        self.line(
+            "创新能力区间跨越及格线，或某项硬性条件距门槛不到 10%（|实际−门槛| ≤ 10%×门槛）",
+            "Innovation range straddles the pass mark, or a hard criterion within 10% of its threshold",
+        )
+        self.line(
+            "行号 Row",
+            "企业名称 Firm",
+            "区镇 Town",
+            "结论 Verdict",
+            "准备度 Readiness",
+            "创新能力 Innovation",
+            "原因 Reasons",
+            "Reasons (en)",
+            bold=True,
+        )
+        self.writer.borderline.seek(0)
+        for line in self.writer.borderline:
+            self.line(*json.loads(line))
+
+
+def _csv_text(value: Any) -> Any:
+    if isinstance(value, str) and is_formula_like(value):
+        return "'" + value
+    return value
+
+
+class CsvOutcomeWriter:
+    """One line per input row: the results columns, then a status and the row's errors."""
+
+    def __init__(self, path: Path, columns: list[ResultColumn] | None = None) -> None:
+        self.columns = columns or result_columns()
+        self.handle = path.open("w", encoding="utf-8-sig", newline="")
+        self.csv = csv.writer(self.handle)
+        self.csv.writerow([c.zh for c in self.columns] + ["状态", "错误", "Errors"])
+        self.csv.writerow([c.en for c in self.columns] + ["Status", "错误（中文）", "Errors (en)"])
+
+    def write(self, outcome: RowOutcome) -> None:
+        if outcome.summary is not None:
+            values = [column.value(outcome.summary) for column in self.columns] + ["已评估 assessed", None, None]
+        else:
+            values = [None] * len(self.columns) + [
+                "有错误 invalid",
+                "；".join(f"{e['field']}：{e['message']['zh']}" for e in outcome.errors or []),
+                "; ".join(f"{e['field']}: {e['message']['en']}" for e in outcome.errors or []),
+            ]
+            values[0], values[1] = outcome.row, outcome.name
+        self.csv.writerow([_csv_text(v) for v in values])
+
+    def close(self, notes: BatchNotes) -> None:
+        self.handle.close()
+
+
+class JsonlOutcomeWriter:
+    """One object per input row, in input order: {"row", "assessment"} or {"row", "errors"}."""
+
+    def __init__(self, path: Path) -> None:
+        self.handle = path.open("w", encoding="utf-8")
+
+    def write(self, outcome: RowOutcome) -> None:
+        if outcome.assessment_json is not None:
+            self.handle.write(f'{{"row": {outcome.row}, "assessment": {outcome.assessment_json}}}\n')
+        else:
+            errors = json.dumps(contract_errors(outcome.errors or []), ensure_ascii=False)
+            self.handle.write(f'{{"row": {outcome.row}, "errors": {errors}}}\n')
+
+    def close(self, notes: BatchNotes) -> None:
+        self.handle.close()
+
+
+def output_format(path: Path) -> str:
+    from batch.readers import InputRefused
+
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in OUTPUT_FORMATS:
+        raise InputRefused(
+            f"不支持的输出类型「.{suffix}」：请使用 .xlsx、.csv 或 .jsonl",
+            f"Unsupported output type “.{suffix}”: use .xlsx, .csv or .jsonl",
+        )
+    return suffix
+
+
+def open_writer(path: Path) -> OutcomeWriter:
+    kind = output_format(path)
+    if kind == "xlsx":
+        return XlsxOutcomeWriter(path)
+    if kind == "csv":
+        return CsvOutcomeWriter(path)
+    return JsonlOutcomeWriter(path)
