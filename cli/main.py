@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cli.batch_commands import register as register_batch_commands
 from engine import NoPackInForce, ProfileInvalid, default_assessor, validate_profile
 
 app = typer.Typer(help="高新技术企业申报预诊断 / HNTE pre-diagnosis", no_args_is_help=True, add_completion=False)
 err = Console(stderr=True)
+register_batch_commands(app)  # hnte batch, hnte template, hnte users add
 
 
 @app.callback()

@@ -11,8 +11,11 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
 
 def example_profiles() -> list[dict[str, Any]]:
     """The shared worked examples (with their names kept) — real firms of every verdict."""
-    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(EXAMPLES.glob("*.json"))
-            if not path.name.endswith(".expected.json")]
+    return [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(EXAMPLES.glob("*.json"))
+        if not path.name.endswith(".expected.json")
+    ]
 
 
 @pytest.fixture(scope="session")

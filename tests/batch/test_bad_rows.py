@@ -94,7 +94,7 @@ def test_the_errors_sheet_names_row_column_and_reason(tmp_path: Path, bad_file: 
 
 
 def test_formula_like_text_is_written_as_text_never_as_a_formula(tmp_path: Path, profiles) -> None:
-    names = ["=HYPERLINK(\"http://x\",\"点我\")", "+86 电话", "-合成", "@SUM(1+1)"]
+    names = ['=HYPERLINK("http://x","点我")', "+86 电话", "-合成", "@SUM(1+1)"]
     rows = []
     for name, profile in zip(names, profiles, strict=False):
         rows.append({**profile, "company": {**profile["company"], "name": name, "town": "=1+1"}})
@@ -140,7 +140,9 @@ def run_batch_out(source: Path, output: Path) -> Path:
         ("headless.csv", "企业名称,注册日期\n甲公司,2020-01-01\n".encode(), "找不到字段名行"),
     ],
 )
-def test_a_file_that_cannot_be_read_is_refused_with_a_clear_message(tmp_path: Path, name: str, content: bytes, says: str) -> None:
+def test_a_file_that_cannot_be_read_is_refused_with_a_clear_message(
+    tmp_path: Path, name: str, content: bytes, says: str
+) -> None:
     source = tmp_path / name
     source.write_bytes(content)
     with pytest.raises(InputRefused) as refused:

@@ -14,8 +14,17 @@ from batch.template import flatten, spreadsheet_value, write_profiles_xlsx
 from engine import default_assessor, validate_profile
 from tests.batch.conftest import read_jsonl, write_jsonl
 
-CONTRACT_KEYS = ("contract", "rules_version", "application_date", "window", "verdict", "readiness",
-                 "criteria", "innovation", "shortfalls")
+CONTRACT_KEYS = (
+    "contract",
+    "rules_version",
+    "application_date",
+    "window",
+    "verdict",
+    "readiness",
+    "criteria",
+    "innovation",
+    "shortfalls",
+)
 
 
 def expected(profiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -71,7 +80,9 @@ def test_parallel_and_single_process_scoring_agree(tmp_path: Path, profiles) -> 
     source = write_jsonl(tmp_path / "in.jsonl", profiles * 3)
     run_batch(source, tmp_path / "serial.jsonl", workers=0)
     run_batch(source, tmp_path / "parallel.jsonl", workers=2)
-    assert (tmp_path / "serial.jsonl").read_text(encoding="utf-8") == (tmp_path / "parallel.jsonl").read_text(encoding="utf-8")
+    assert (tmp_path / "serial.jsonl").read_text(encoding="utf-8") == (tmp_path / "parallel.jsonl").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_csv_saved_by_a_chinese_excel_in_gb18030_is_read(tmp_path: Path, profiles) -> None:
