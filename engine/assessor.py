@@ -11,6 +11,7 @@ from typing import Any
 from engine.assessment import HARD_CRITERIA, AssessmentBuilder, fired_by_target, passed_of
 from engine.compiler import BATCH_CAP, CompiledPack, CompiledRule, compile_pack
 from engine.facts import derive
+from engine.ladder import LadderEvaluator
 from engine.pack import RulePack, load_packs, pack_in_force
 from engine.profile import Profile
 from engine.runtime import DurableRuntime
@@ -29,19 +30,22 @@ class Assessor:
     def __init__(self, packs: list[RulePack] | None = None, runtime: DurableRuntime | None = None) -> None:
         self.packs = packs if packs is not None else load_packs()
         self.runtime = runtime or DurableRuntime()
-        self._compiled: dict[tuple[str, dt.date], CompiledPack] = {}
+        self._compiled: dict[tuple[str, dt.date | None], CompiledPack] = {}
         self._by_key: dict[str, tuple[CompiledPack, AssessmentBuilder]] = {}
         self._lock = threading.RLock()
+        # the cultivation ladder (engine/ladder.py): None when no tier pack is loaded
+        self.ladder = LadderEvaluator.for_packs(self.packs, self.runtime)
 
     def pack_for(self, date: dt.date, family: str = HNTE_FAMILY) -> RulePack:
         return pack_in_force(self.packs, family, date)
 
     def compiled(self, pack: RulePack, date: dt.date) -> tuple[CompiledPack, AssessmentBuilder]:
-        cache_key = (pack.version, date)
+        period = pack.period_start(date)  # every date of a period compiles to the same rulesets
+        cache_key = (pack.version, period)
         with self._lock:
             compiled = self._compiled.get(cache_key)
             if compiled is None:
-                compiled = compile_pack(pack, date)
+                compiled = compile_pack(pack, period or date)
                 self._compiled[cache_key] = compiled
             if compiled.key not in self._by_key:
                 self._by_key[compiled.key] = (compiled, AssessmentBuilder(compiled))
@@ -121,6 +125,8 @@ class Assessor:
                     derived[index], _meta(profile), first_stage[index], decision, innovations[index], items_of[index]
                 )
             )
+        if self.ladder is not None:
+            self.ladder.attach(profiles, derived, assessments)
         return assessments
 
 

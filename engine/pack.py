@@ -11,6 +11,7 @@ date is used. ``RulePack.with_overrides`` gives a variant with some parameters r
 rule-impact work, with no code.
 """
 
+import bisect
 import datetime as dt
 import hashlib
 import json
@@ -279,6 +280,16 @@ class RulePack:
         return RulePack(self.header, self.groups, self.readiness, self.source, {**self.overrides, **overrides})
 
     # parameters ---------------------------------------------------------------------------------------
+    @cached_property
+    def change_dates(self) -> tuple[dt.date, ...]:
+        """Every date on which some parameter takes a new value, in order."""
+        return tuple(sorted({d for parameter in self.parameters.values() for d in parameter.values}))
+
+    def period_start(self, date: dt.date) -> dt.date | None:
+        """The last parameter change on or before `date`: dates with the same start share every value."""
+        index = bisect.bisect_right(self.change_dates, date)
+        return self.change_dates[index - 1] if index else None
+
     def parameter_values(self, date: dt.date) -> dict[str, Any]:
         """Every parameter's value in force on `date` (overrides win)."""
         values = {name: parameter.value_on(date) for name, parameter in self.parameters.items()}

@@ -1,5 +1,6 @@
 """Rules are data: editing a copied pack changes verdicts with no code change; packs are dated."""
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -142,3 +143,17 @@ def test_no_policy_number_lives_in_engine_code() -> None:
             if POLICY_NUMBERS.search(code):
                 found.append(f"{path.name}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_dates_between_parameter_changes_share_one_compilation(tmp_path: Path) -> None:
+    pack_dir = copied_pack(tmp_path)
+    edit(pack_dir / "criteria.yaml", "values: {2016-01-01: 0.10}", "values: {2016-01-01: 0.10, 2025-01-01: 0.25}")
+    assessor = Assessor(packs=load_packs(tmp_path / "rules"))
+    pack = assessor.packs[0]
+    compiled = {
+        d: assessor.compiled(pack, dt.date.fromisoformat(d))[0]
+        for d in ("2019-03-01", "2024-12-31", "2025-01-01", "2026-06-30")
+    }
+    assert compiled["2019-03-01"] is compiled["2024-12-31"]
+    assert compiled["2025-01-01"] is compiled["2026-06-30"]
+    assert compiled["2024-12-31"].key != compiled["2025-01-01"].key
