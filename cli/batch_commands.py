@@ -69,10 +69,11 @@ def batch(
         try:
             report = run_batch(source, output, workers=workers, progress=progress, sinks=sinks)
         except InputRefused as refused:
-            raise _refused(refused.message) from None
-        finally:
             for sink in sinks:
-                sink.close()
+                sink.close(failed=True)
+            raise _refused(refused.message) from None
+        for sink in sinks:
+            sink.close(report.empty_rows)
     err.print(
         f"已评估 {report.assessed} 家，{report.invalid} 行有错误，跳过空行 {report.empty_rows}；"
         f"{report.per_second:.0f} 行/秒 → {output}\n"
