@@ -36,8 +36,16 @@ def store(tmp_path: Path, name: str, owner: str, profiles: list[dict], lines: li
 
 def test_migrations_create_every_table(use_db: str) -> None:
     tables = set(inspect(get_engine()).get_table_names())
-    assert {"users", "pools", "firms", "assessments", "assessment_facets", "row_errors", "batch_jobs",
-            "alembic_version"} <= tables
+    assert {
+        "users",
+        "pools",
+        "firms",
+        "assessments",
+        "assessment_facets",
+        "row_errors",
+        "batch_jobs",
+        "alembic_version",
+    } <= tables
 
 
 def test_tokens_are_stored_hashed_and_find_their_user(use_db: str) -> None:
@@ -56,7 +64,8 @@ def test_a_stored_pool_ranks_filters_and_counts(use_db: str, tmp_path: Path) -> 
     pool_id = store(tmp_path, "2025 春季", "bureau", profiles, ["{broken\n", "\n"])
     bureau = user_for_token(add_user("viewer", "bureau"))
     stored = get_pool(bureau, pool_id)
-    assert stored.status == "ready" and (stored.rows, stored.assessed, stored.invalid, stored.empty_rows) == (121, 120, 1, 1)
+    assert stored.status == "ready"
+    assert (stored.rows, stored.assessed, stored.invalid, stored.empty_rows) == (121, 120, 1, 1)
     assert [e.row for e in pool_errors(pool_id)] == [121]
     total, firms = ranked_firms(pool_id, PoolFilter(), limit=None)
     assert total == 120
@@ -81,9 +90,16 @@ def test_a_stored_pool_ranks_filters_and_counts(use_db: str, tmp_path: Path) -> 
     assert total_edge == counts.borderline > 0
     for firm in edge:
         innovation = firm.output["innovation"]
-        near = [c for c, e in firm.output["criteria"].items() if c != "innovation_score"
-                and isinstance(e["actual"], int | float) and isinstance(e["threshold"], int | float)
-                and e["threshold"] > 0 and abs(e["actual"] - e["threshold"]) <= float(BORDERLINE_MARGIN) * e["threshold"]]
+        margin = float(BORDERLINE_MARGIN)
+        near = [
+            c
+            for c, e in firm.output["criteria"].items()
+            if c != "innovation_score"
+            and isinstance(e["actual"], int | float)
+            and isinstance(e["threshold"], int | float)
+            and e["threshold"] > 0
+            and abs(e["actual"] - e["threshold"]) <= margin * e["threshold"]
+        ]
         assert innovation["min"] < innovation["pass_mark"] <= innovation["max"] or near
     # stored input and output
     assert firms[0].profile["company"]["name"] == firms[0].name
