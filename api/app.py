@@ -34,11 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine.start()
-        try:
-            yield
-        finally:
-            engine.stop()
+        engine.assessor  # noqa: B018 — load the rule packs now: a broken pack stops the start, loudly
+        yield
 
     app = FastAPI(
         title="高新技术企业申报预诊断 · HNTE pre-diagnosis",

@@ -11,11 +11,12 @@ from api.engine_service import EngineService
 from engine import Assessor, NoPackInForce, default_assessor
 
 
-def get_engine(request: Request) -> EngineService:
+# async: FastAPI runs a plain `def` dependency in its thread pool, a hand-off that costs every request.
+async def get_engine(request: Request) -> EngineService:
     return request.app.state.engine
 
 
-def get_assessor(request: Request) -> Assessor:
+async def get_assessor(request: Request) -> Assessor:
     return request.app.state.engine.assessor
 
 

@@ -92,7 +92,10 @@ async def _unexpected(request: Request, error: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     response = error_response(request, 500)
     # This handler runs outside the other middleware, so it adds the header they would have added.
-    response.headers["X-Rules-Version"] = current_rules_version()
+    try:
+        response.headers["X-Rules-Version"] = current_rules_version()
+    except Exception:  # the rules themselves may be what failed
+        response.headers["X-Rules-Version"] = "unknown"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

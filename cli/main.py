@@ -90,8 +90,8 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers or settings.workers,
-        # No server banner; the access log stays on so an operator sees the traffic.
         server_header=False,
+        access_log=settings.access_log,
     )
 
 
