@@ -37,6 +37,15 @@ def _too_large_body(limit: int) -> bytes:
     ).encode()
 
 
+# Paths whose bodies may be larger than the service-wide limit (file uploads): path prefix → bytes.
+LARGER_BODY_LIMITS: dict[str, int] = {}
+
+
+def allow_larger_bodies(path_prefix: str, limit: int) -> None:
+    """An upload endpoint raises the body limit for its own paths (and only those)."""
+    LARGER_BODY_LIMITS[path_prefix] = limit
+
+
 class BodySizeLimit:
     """Refuses a request whose body exceeds `limit` bytes with 413, by Content-Length or as it streams."""
 
@@ -48,14 +57,16 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path: str = scope.get("path", "")
+        limit = next((size for prefix, size in LARGER_BODY_LIMITS.items() if path.startswith(prefix)), self.limit)
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = 0
-                if declared > self.limit:
-                    await self._refuse(send)
+                if declared > limit:
+                    await self._refuse(send, limit)
                     return
         received = 0
         started = False
@@ -65,7 +76,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     raise BodyTooLarge
             return message
 
@@ -79,10 +90,10 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, limit)
 
-    async def _refuse(self, send: Send) -> None:
-        body = _too_large_body(self.limit)
+    async def _refuse(self, send: Send, limit: int) -> None:
+        body = _too_large_body(limit)
         await send(
             {
                 "type": "http.response.start",
