@@ -1,0 +1,52 @@
+"""A real uvicorn server (`hnte serve`) on a free loopback port, for tests that need HTTP for real."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def live_server(workers: int = 1, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Starts `hnte serve` and yields its base URL; stops it (this process only) on exit."""
+    port = free_port()
+    hnte = Path(sys.executable).with_name("hnte")
+    command = [str(hnte), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    log = open(os.devnull, "wb")  # noqa: SIM115 — closed below, after the server
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"hnte serve exited with {server.returncode}")
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("hnte serve did not answer /healthz within 60 s") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(5)
+        log.close()
