@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,21 +26,26 @@ def live_server(workers: int = 1, env: dict[str, str] | None = None) -> Iterator
     port = free_port()
     hnte = Path(sys.executable).with_name("hnte")
     command = [str(hnte), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    log = open(os.devnull, "wb")  # noqa: SIM115 — closed below, after the server
+    log = tempfile.TemporaryFile()
     server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
+
+    def output() -> str:
+        log.seek(0)
+        return log.read().decode(errors="replace")[-3000:]
+
     try:
         deadline = time.monotonic() + 60
         while True:
             if server.poll() is not None:
-                raise RuntimeError(f"hnte serve exited with {server.returncode}")
+                raise RuntimeError(f"hnte serve exited with {server.returncode}:\n{output()}")
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("hnte serve did not answer /healthz within 60 s") from None
+                    raise RuntimeError(f"hnte serve did not answer /healthz within 60 s:\n{output()}") from None
                 time.sleep(0.2)
         yield base
     finally:
