@@ -9,7 +9,7 @@ the line number for .jsonl. Empty rows and blank lines are skipped (they describ
 import codecs
 import csv
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ class BatchSource:
     estimated_rows: int | None = None
     empty_rows: int = 0
     rows: Iterator[tuple[int, Any]] = field(default_factory=lambda: iter(()))
+    close: Callable[[], None] = lambda: None  # releases the file when the rows are not read to the end
 
 
 def _is_empty(cells: tuple[Any, ...] | list[Any]) -> bool:
@@ -127,6 +128,7 @@ def open_xlsx(path: Path) -> BatchSource:
             workbook.close()
 
     source.rows = stream()
+    source.close = workbook.close
     return source
 
 
@@ -176,6 +178,7 @@ def open_csv(path: Path) -> BatchSource:
             handle.close()
 
     source.rows = stream()
+    source.close = handle.close
     return source
 
 

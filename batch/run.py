@@ -1,13 +1,13 @@
 """A whole batch: open the input, score its rows in parallel, write every outcome, in input order."""
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from batch.outcome import RowOutcome
-from batch.readers import open_source
+from batch.readers import InputRefused, open_source
 from batch.scoring import ScoringRequest, default_workers, score_stream
 from batch.writers import BatchNotes, OutcomeWriter, open_writer
 
@@ -43,9 +43,10 @@ def run_batch(
     progress: Progress | None = None,
     sinks: Sequence[OutcomeSink] = (),
     writer: OutcomeWriter | None = None,
+    max_rows: int | None = None,
 ) -> BatchReport:
     """Score `input_path` into `output_path` (format by extension). Raises InputRefused for a file that
-    cannot be read at all; a bad row is an outcome with errors, never an exception."""
+    cannot be read at all, or that has more than `max_rows` rows; a bad row is an outcome with errors."""
     started = time.perf_counter()
     source = open_source(input_path)
     if writer is None and output_path is not None:
@@ -68,8 +69,9 @@ def run_batch(
 
     if progress:
         progress(0, source.estimated_rows)
+    rows = source.rows if max_rows is None else limited(source.rows, max_rows)
     try:
-        for outcome in score_stream(request, source.rows, default_workers() if workers is None else workers, advance):
+        for outcome in score_stream(request, rows, default_workers() if workers is None else workers, advance):
             report.rows += 1
             if outcome.ok:
                 report.assessed += 1
@@ -85,3 +87,18 @@ def run_batch(
             writer.close(BatchNotes(input_path.name, source.empty_rows, source.ignored_columns))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def too_many_rows(limit: int) -> InputRefused:
+    return InputRefused(
+        f"文件超过 {limit:,} 行的上限：请拆分后分批上传，或使用命令行 hnte batch",
+        f"The file has more than {limit:,} rows, the limit here: split it, or use `hnte batch` on the command line",
+    )
+
+
+def limited(rows: Iterator[tuple[int, Any]], limit: int) -> Iterator[tuple[int, Any]]:
+    """The rows, or InputRefused as soon as there are more than `limit` of them."""
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise too_many_rows(limit)
+        yield row

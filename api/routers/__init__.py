@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.routers import assessments, docs, health, rulepacks, selfcheck
+from api.routers import assessments, batches, docs, health, pools, rulepacks, selfcheck
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -11,4 +11,7 @@ ROUTERS: list[APIRouter] = [
     rulepacks.pages,
     docs.router,
     selfcheck.router,
+    batches.router,
+    pools.router,
+    pools.pages,
 ]
