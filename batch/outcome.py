@@ -14,6 +14,7 @@ class RowOutcome:
     name: str | None = None  # the firm's name as read, when there is one (also for error rows)
     assessment_json: str | None = None  # the contract output, when the output or the store needs it
     profile_json: str | None = None  # the profile as read, when the store needs it
+    rendered: str | None = None  # the results-sheet row, rendered by the scoring process (batch.xlsx_out)
 
     @property
     def ok(self) -> bool:

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from batch.outcome import RowOutcome
 from batch.readers import InputRefused, open_source
 from batch.scoring import ScoringRequest, default_workers, score_stream
-from batch.writers import BatchNotes, OutcomeWriter, open_writer
+from batch.writers import BatchNotes, OutcomeWriter, XlsxOutcomeWriter, open_writer
 
 Progress = Callable[[int, int | None], None]  # (rows done, rows expected or None)
 
@@ -57,6 +57,7 @@ def run_batch(
         keys=tuple(source.keys),
         keep_assessment=keep_json or any(sink.keeps_json for sink in sinks),
         keep_profile=any(sink.keeps_json for sink in sinks),
+        render_results=isinstance(writer, XlsxOutcomeWriter),
     )
     report = BatchReport(ignored_columns=source.ignored_columns)
     done = 0

@@ -21,6 +21,7 @@ from batch.cells import number_or_plain, read_row
 from batch.columns import column_letter
 from batch.outcome import RowOutcome
 from batch.triage import summarise
+from batch.writers import render_result
 from engine import NoPackInForce, Profile, ProfileInvalid, default_assessor, validate_profile
 
 CHUNK_ROWS = 500
@@ -41,6 +42,7 @@ class ScoringRequest:
     keys: tuple[str | None, ...] = ()
     keep_assessment: bool = False
     keep_profile: bool = False
+    render_results: bool = False  # render the results-sheet row here (for .xlsx output)
 
 
 def default_workers() -> int:
@@ -120,6 +122,8 @@ def score_rows(request: ScoringRequest, rows: list[tuple[int, Any]]) -> list[Row
     assessments = assessor.assess_many([profile for _, profile in valid])
     for (outcome, _), assessment in zip(valid, assessments, strict=True):
         outcome.summary = summarise(outcome.row, assessment)
+        if request.render_results:
+            outcome.rendered = render_result(outcome.summary)
         if request.keep_assessment:
             outcome.assessment_json = json.dumps(assessment, ensure_ascii=False, separators=(",", ":"))
     if request.format == "jsonl":

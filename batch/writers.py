@@ -1,8 +1,8 @@
 """Writers for the batch output: an .xlsx workbook (results, errors, summary), a flat .csv, or .jsonl.
 
 Every writer takes the outcomes in input order, one at a time, and keeps no rows in memory: the
-workbook is written with XlsxWriter's constant-memory mode and the borderline list is spilled to a
-temporary file until the summary sheet is written at the end.
+workbook streams its results sheet into the zip (batch.xlsx_out), and the errors sheet and the
+borderline list wait in temporary files until the summary sheet is written at the end.
 
 No text from an input can run as a formula in the reader's spreadsheet: every string is written as
 a string cell (never parsed as a formula), and one that starts with = + - @ (or a tab or carriage
@@ -22,15 +22,11 @@ from typing import IO, Any, Protocol
 from batch.columns import BY_KEY
 from batch.outcome import RowOutcome, contract_errors
 from batch.triage import OUTCOME_LABELS, FirmSummary, PoolTally, gap_units, shortfall_label, target_titles
+from batch.xlsx_out import HEADER_STYLE, SheetLayout, StreamingWorkbook, is_formula_like, render_cells
 from engine.assessment import CRITERIA
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 OUTPUT_FORMATS = ("xlsx", "csv", "jsonl")
 TOP_SHORTFALLS = 20
-
-
-def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS)
 
 
 @dataclass(frozen=True)
@@ -136,84 +132,66 @@ def error_rows(outcome: RowOutcome) -> list[list[Any]]:
 
 
 class XlsxOutcomeWriter:
-    def __init__(self, path: Path, columns: list[ResultColumn] | None = None) -> None:
-        import xlsxwriter
+    """The workbook: results (streamed), errors and summary. A result row may come pre-rendered from
+    the scoring process (RowOutcome.rendered); otherwise it is rendered here from the columns."""
 
+    def __init__(self, path: Path, columns: list[ResultColumn] | None = None) -> None:
         self.columns = columns or result_columns()
-        self.book = xlsxwriter.Workbook(
-            str(path),
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
+        self.book = StreamingWorkbook(
+            path,
+            [
+                SheetLayout("结果 Results", [c.width for c in self.columns], frozen_rows=2, frozen_columns=2),
+                SheetLayout("错误 Errors", [w for _, _, w in ERROR_COLUMNS], frozen_rows=2, frozen_columns=2),
+                SheetLayout("汇总 Summary", [36] + [14] * 12),
+            ],
         )
-        self.bold = self.book.add_format({"bold": True, "bg_color": "#EEF2F7", "text_wrap": True, "valign": "top"})
-        self.quoted = self.book.add_format({"quote_prefix": True})
-        self.results = self._sheet("结果 Results", [(c.zh, c.en, c.width) for c in self.columns])
-        self.errors = self._sheet("错误 Errors", ERROR_COLUMNS)
-        self.summary = self.book.add_worksheet("汇总 Summary")
-        self.result_row = self.error_row = 2
+        self.results, self.errors, self.summary = self.book.sheets
+        for sheet, headings in (
+            (self.results, [(c.zh, c.en) for c in self.columns]),
+            (self.errors, [(zh, en) for zh, en, _ in ERROR_COLUMNS]),
+        ):
+            sheet.append([zh for zh, _ in headings], HEADER_STYLE)
+            sheet.append([en for _, en in headings], HEADER_STYLE)
         self.tally = PoolTally()
         self.borderline: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
-
-    def _sheet(self, name: str, headings: Any) -> Any:
-        sheet = self.book.add_worksheet(name)
-        for index, (zh, en, width) in enumerate(headings):
-            sheet.set_column(index, index, width)
-            self.put(sheet, 0, index, zh, self.bold)
-            self.put(sheet, 1, index, en, self.bold)
-        sheet.freeze_panes(2, 2)
-        return sheet
-
-    def put(self, sheet: Any, row: int, col: int, value: Any, style: Any = None) -> None:
-        if value is None:
-            return
-        if isinstance(value, bool):
-            value = OUTCOME_LABELS[value].zh
-        if isinstance(value, int | float):
-            sheet.write_number(row, col, value, style)
-        elif is_formula_like(str(value)):
-            sheet.write_string(row, col, str(value), style or self.quoted)
-        else:
-            sheet.write_string(row, col, str(value), style)
 
     def write(self, outcome: RowOutcome) -> None:
         if outcome.summary is not None:
             summary = outcome.summary
             self.tally.add(summary)
-            for index, column in enumerate(self.columns):
-                self.put(self.results, self.result_row, index, column.value(summary))
-            self.result_row += 1
+            if outcome.rendered is not None:
+                self.results.append_rendered(outcome.rendered)
+            else:
+                self.results.append([column.value(summary) for column in self.columns])
             if summary.borderline:
-                self.borderline.write(
-                    json.dumps(
-                        [
-                            summary.row,
-                            summary.name,
-                            summary.town,
-                            summary.verdict_label["zh"],
-                            summary.readiness,
-                            f"{summary.innovation_min}–{summary.innovation_max}",
-                            "；".join(r["zh"] for r in summary.borderline),
-                            "; ".join(r["en"] for r in summary.borderline),
-                        ],
-                        ensure_ascii=False,
-                    )
-                    + "\n"
-                )
+                self.borderline.write(json.dumps(borderline_entry(summary), ensure_ascii=False) + "\n")
         else:
             self.tally.with_errors += 1
             for values in error_rows(outcome):
-                for index, value in enumerate(values):
-                    self.put(self.errors, self.error_row, index, value)
-                self.error_row += 1
+                self.errors.append(values)
 
     def close(self, notes: BatchNotes) -> None:
         SummarySheet(self, notes).write()
         self.borderline.close()
         self.book.close()
+
+
+def borderline_entry(summary: FirmSummary) -> list[Any]:
+    return [
+        summary.row,
+        summary.name,
+        summary.town,
+        summary.verdict_label["zh"],
+        summary.readiness,
+        f"{summary.innovation_min}–{summary.innovation_max}",
+        "；".join(r["zh"] for r in summary.borderline),
+        "; ".join(r["en"] for r in summary.borderline),
+    ]
+
+
+def render_result(summary: FirmSummary, columns: list[ResultColumn] | None = None) -> str:
+    """A results row, rendered where the firm was scored (see batch.xlsx_out)."""
+    return render_cells([column.value(summary) for column in columns or result_columns()])
 
 
 class SummarySheet:
@@ -222,14 +200,12 @@ class SummarySheet:
     def __init__(self, writer: XlsxOutcomeWriter, notes: BatchNotes) -> None:
         self.writer, self.notes, self.tally = writer, notes, writer.tally
         self.sheet = writer.summary
-        self.row = 0
-        self.sheet.set_column(0, 0, 36)
-        self.sheet.set_column(1, 12, 14)
 
     def line(self, *values: Any, bold: bool = False) -> None:
-        for index, value in enumerate(values):
-            self.writer.put(self.sheet, self.row, index, value, self.writer.bold if bold else None)
-        self.row += 1
+        self.sheet.append(values, HEADER_STYLE if bold else 0)
+
+    def gap(self) -> None:
+        self.sheet.append(())
 
     def write(self) -> None:
         tally, notes = self.tally, self.notes
@@ -241,24 +217,23 @@ class SummarySheet:
         if notes.ignored_columns:
             self.line("未识别而忽略的列 Columns ignored", "、".join(notes.ignored_columns))
         self.line("规则版本 Rules version", "、".join(f"{v}（{n}）" for v, n in tally.rules_versions.most_common()))
-        self.row += 1
+        self.gap()
         verdicts = [v for v, _ in tally.by_verdict.most_common()]
         self.line("按结论 By verdict", "企业数 Firms", bold=True)
         for verdict in verdicts:
             label = tally.verdict_labels[verdict]
             self.line(f"{label['zh']} {label['en']}", tally.by_verdict[verdict])
-        self.row += 1
+        self.gap()
         self.line("按区镇 By town", *(tally.verdict_labels[v]["zh"] for v in verdicts), "合计 Total", bold=True)
         for town, counts in sorted(tally.by_town.items(), key=lambda item: -sum(item[1].values())):
             self.line(town or "（未填 not given）", *(counts.get(v, 0) for v in verdicts), sum(counts.values()))
-        self.row += 1
+        self.gap()
         self.line("最常见的不足 Most frequent shortfalls", "企业数 Firms", "占比 Share", bold=True)
         for key, count in tally.shortfalls.most_common(TOP_SHORTFALLS):
             label = shortfall_label(key)
-            self.line(
-                f"{label['zh']} {label['en']}", count, round(count / tally.assessed, 4) if tally.assessed else None
-            )
-        self.row += 1
+            share = round(count / tally.assessed, 4) if tally.assessed else None
+            self.line(f"{label['zh']} {label['en']}", count, share)
+        self.gap()
         self.line(f"临界企业 Borderline firms（{tally.borderline}）", bold=True)
         self.line(
             "创新能力区间跨越及格线，或某项硬性条件距门槛不到 10%（|实际−门槛| ≤ 10%×门槛）",
