@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from batch.columns import BY_KEY, NAME_KEY
+from batch.xlsx_in import XlsxSheet, sheet_chunks, sheet_preamble
 
 HEADER_SEARCH_ROWS = 10
 FORMATS = ("xlsx", "csv", "jsonl")
@@ -51,6 +52,9 @@ class BatchSource:
     estimated_rows: int | None = None
     empty_rows: int = 0
     rows: Iterator[tuple[int, Any]] = field(default_factory=lambda: iter(()))
+    # .xlsx: the sheet is read in chunks of raw rows that the scoring processes parse (batch.xlsx_in)
+    sheet: XlsxSheet | None = None
+    chunks: Iterator[bytes] | None = None
     close: Callable[[], None] = lambda: None  # releases the file when the rows are not read to the end
 
 
@@ -101,34 +105,35 @@ def _table_rows(rows: Iterator[tuple[Any, ...]], source: BatchSource) -> Iterato
 
 
 def open_xlsx(path: Path) -> BatchSource:
+    """The header is found with openpyxl; the rows are then cut from the sheet's XML in chunks that the
+    scoring processes parse (batch.xlsx_in), so reading a large sheet uses every core."""
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        sheet = workbook.worksheets[0]
+        member = sheet._worksheet_path
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as error:
         raise InputRefused(
             "无法读取该 Excel 文件（文件损坏或不是 .xlsx 格式）",
             f"Cannot read this Excel file (corrupt, or not .xlsx): {type(error).__name__}",
         ) from None
-    sheet = workbook.worksheets[0]
     source = BatchSource("xlsx")
-    rows = sheet.iter_rows(values_only=True)
     try:
-        _header(rows, source)
-    except InputRefused:
+        _header(sheet.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS), source)
+        if sheet.max_row:
+            source.estimated_rows = max(sheet.max_row - source.header_rows, 0)
+    finally:
         workbook.close()
-        raise
-    if sheet.max_row:
-        source.estimated_rows = max(sheet.max_row - source.header_rows, 0)
-
-    def stream() -> Iterator[tuple[int, Any]]:
-        try:
-            yield from _table_rows(rows, source)
-        finally:
-            workbook.close()
-
-    source.rows = stream()
-    source.close = workbook.close
+    try:
+        preamble = sheet_preamble(str(path), member)
+    except (zipfile.BadZipFile, KeyError, OSError) as error:
+        raise InputRefused("无法读取该 Excel 文件", f"Cannot read this Excel file: {type(error).__name__}") from None
+    if preamble is not None:
+        source.sheet = XlsxSheet(str(path.resolve()), member, preamble[0], preamble[1], source.header_rows)
+        source.chunks = sheet_chunks(source.sheet)
+    else:
+        source.chunks = iter(())
     return source
 
 

@@ -1,14 +1,14 @@
 """A whole batch: open the input, score its rows in parallel, write every outcome, in input order."""
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from batch.outcome import RowOutcome
 from batch.readers import InputRefused, open_source
-from batch.scoring import ScoringRequest, default_workers, score_stream
+from batch.scoring import CHUNK_ROWS, ChunkResult, ScoringRequest, chunks, default_workers, score_stream
 from batch.writers import BatchNotes, OutcomeWriter, XlsxOutcomeWriter, open_writer
 
 Progress = Callable[[int, int | None], None]  # (rows done, rows expected or None)
@@ -58,22 +58,32 @@ def run_batch(
         keep_assessment=keep_json or any(sink.keeps_json for sink in sinks),
         keep_profile=any(sink.keeps_json for sink in sinks),
         render_results=isinstance(writer, XlsxOutcomeWriter),
+        sheet=source.sheet,
     )
     report = BatchReport(ignored_columns=source.ignored_columns)
     done = 0
+    last_row = source.header_rows  # for counting the empty rows between the chunks of a raw sheet
+    sheet_empty_rows = 0
 
-    def advance(count: int) -> None:
-        nonlocal done
-        done += count
+    def advance(result: ChunkResult) -> None:
+        nonlocal done, last_row, sheet_empty_rows
+        done += len(result.outcomes)
+        if result.present is not None:
+            non_empty = {outcome.row for outcome in result.outcomes}
+            for number in result.present:
+                sheet_empty_rows += (number - last_row - 1) + (number not in non_empty)
+                last_row = number
         if progress:
             progress(done, source.estimated_rows)
 
     if progress:
         progress(0, source.estimated_rows)
-    rows = source.rows if max_rows is None else limited(source.rows, max_rows)
+    units = source.chunks if source.chunks is not None else chunks(source.rows, CHUNK_ROWS)
     try:
-        for outcome in score_stream(request, rows, default_workers() if workers is None else workers, advance):
+        for outcome in score_stream(request, units, default_workers() if workers is None else workers, advance):
             report.rows += 1
+            if max_rows is not None and report.rows > max_rows:
+                raise too_many_rows(max_rows)
             if outcome.ok:
                 report.assessed += 1
             else:
@@ -83,9 +93,10 @@ def run_batch(
             for sink in sinks:
                 sink.write(outcome)
     finally:
-        report.empty_rows = source.empty_rows
+        source.close()
+        report.empty_rows = source.empty_rows + sheet_empty_rows
         if writer:
-            writer.close(BatchNotes(input_path.name, source.empty_rows, source.ignored_columns))
+            writer.close(BatchNotes(input_path.name, report.empty_rows, source.ignored_columns))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -95,11 +106,3 @@ def too_many_rows(limit: int) -> InputRefused:
         f"文件超过 {limit:,} 行的上限：请拆分后分批上传，或使用命令行 hnte batch",
         f"The file has more than {limit:,} rows, the limit here: split it, or use `hnte batch` on the command line",
     )
-
-
-def limited(rows: Iterator[tuple[int, Any]], limit: int) -> Iterator[tuple[int, Any]]:
-    """The rows, or InputRefused as soon as there are more than `limit` of them."""
-    for count, row in enumerate(rows, start=1):
-        if count > limit:
-            raise too_many_rows(limit)
-        yield row

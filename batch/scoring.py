@@ -22,6 +22,7 @@ from batch.columns import column_letter
 from batch.outcome import RowOutcome
 from batch.triage import summarise
 from batch.writers import render_result
+from batch.xlsx_in import XlsxSheet, parse_chunk
 from engine import NoPackInForce, Profile, ProfileInvalid, default_assessor, validate_profile
 
 CHUNK_ROWS = 500
@@ -43,6 +44,7 @@ class ScoringRequest:
     keep_assessment: bool = False
     keep_profile: bool = False
     render_results: bool = False  # render the results-sheet row here (for .xlsx output)
+    sheet: XlsxSheet | None = None  # .xlsx input: chunks are raw rows of this sheet, parsed here
 
 
 def default_workers() -> int:
@@ -96,8 +98,25 @@ def _letter(request: ScoringRequest, key: str) -> str | None:
     return column_letter(request.keys.index(key)) if key in request.keys else None
 
 
-def score_rows(request: ScoringRequest, rows: list[tuple[int, Any]]) -> list[RowOutcome]:
+@dataclass
+class ChunkResult:
+    """A chunk's outcomes in order; for raw .xlsx chunks also the row numbers present (empty included)."""
+
+    outcomes: list[RowOutcome]
+    present: list[int] | None = None
+
+
+Chunk = list[tuple[int, Any]] | bytes
+
+
+def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
     """Score one chunk in this process. Every row gives exactly one outcome, in order."""
+    present = None
+    if isinstance(chunk, bytes):
+        assert request.sheet is not None
+        rows, present = parse_chunk(request.sheet, chunk)
+    else:
+        rows = chunk
     assessor = default_assessor()
     outcomes: list[RowOutcome] = []
     valid: list[tuple[RowOutcome, Profile]] = []
@@ -130,7 +149,7 @@ def score_rows(request: ScoringRequest, rows: list[tuple[int, Any]]) -> list[Row
         for outcome in outcomes:
             for error in outcome.errors or []:
                 error.pop("column", None)
-    return outcomes
+    return ChunkResult(outcomes, present)
 
 
 def _warm_up() -> None:
@@ -145,39 +164,36 @@ def chunks(rows: Iterable[tuple[int, Any]], size: int) -> Iterator[list[tuple[in
 
 def score_stream(
     request: ScoringRequest,
-    rows: Iterable[tuple[int, Any]],
+    units: Iterable[Chunk],
     workers: int,
-    on_chunk: Callable[[int], None] | None = None,
-    chunk_rows: int = CHUNK_ROWS,
+    on_chunk: Callable[[ChunkResult], None] | None = None,
 ) -> Iterator[RowOutcome]:
-    """Outcomes for `rows`, in input order. workers = 0 scores in this process (for small inputs)."""
+    """Outcomes for every chunk of `units`, in input order. workers = 0 scores in this process."""
     if workers <= 0:
-        for chunk in chunks(rows, chunk_rows):
-            yield from score_rows(request, chunk)
+        for unit in units:
+            result = score_rows(request, unit)
             if on_chunk:
-                on_chunk(len(chunk))
+                on_chunk(result)
+            yield from result.outcomes
         return
     # spawn, not fork: a worker must not inherit the parent's threads, locks or database connections
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up) as pool:
-        pending: deque[tuple[int, Future[list[RowOutcome]]]] = deque()
+        pending: deque[Future[ChunkResult]] = deque()
         try:
-            for chunk in chunks(rows, chunk_rows):
-                pending.append((len(chunk), pool.submit(score_rows, request, chunk)))
+            for unit in units:
+                pending.append(pool.submit(score_rows, request, unit))
                 while len(pending) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER + 1:
                     yield from _collect(pending, on_chunk)
             while pending:
                 yield from _collect(pending, on_chunk)
         finally:
-            for _, future in pending:
+            for future in pending:
                 future.cancel()
 
 
-def _collect(
-    pending: deque[tuple[int, Future[list[RowOutcome]]]], on_chunk: Callable[[int], None] | None
-) -> list[RowOutcome]:
-    size, future = pending.popleft()
-    outcomes = future.result()
+def _collect(pending: deque[Future[ChunkResult]], on_chunk: Callable[[ChunkResult], None] | None) -> list[RowOutcome]:
+    result = pending.popleft().result()
     if on_chunk:
-        on_chunk(size)
-    return outcomes
+        on_chunk(result)
+    return result.outcomes
