@@ -1,0 +1,107 @@
+"""Batch benchmark: synthetic profiles from the fixtures generator written as a filled template (.xlsx),
+then `hnte batch` .xlsx → .xlsx end to end, with 1 and with 2 scoring processes: profiles/s, and the
+peak RSS of the whole process tree (the parent and its scoring processes, summed).
+
+HNTE_BENCH_BATCH_ROWS sets the number of profiles (default 100,000); the input workbook is kept in
+var/bench/ and reused, since writing it is not what is measured.
+"""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+ROWS = int(os.environ.get("HNTE_BENCH_BATCH_ROWS", "100000"))
+WORKERS = tuple(int(w) for w in os.environ.get("HNTE_BENCH_BATCH_WORKERS", "1,2").split(","))
+FOLDER = Path("var") / "bench"
+
+
+def input_workbook(rows: int) -> Path:
+    from batch.template import write_profiles_xlsx
+    from fixtures.generator import pool
+
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    path = FOLDER / f"pool-{rows}.xlsx"
+    if not path.exists():
+        started = time.perf_counter()
+        partial = path.with_suffix(".partial.xlsx")
+        write_profiles_xlsx(pool(rows), partial)
+        partial.rename(path)
+        print(f"  (wrote the input, {rows:,} profiles, in {time.perf_counter() - started:.0f} s)")
+    return path
+
+
+def _tree_rss_kb(root: int) -> int:
+    """The summed VmRSS of `root` and all its descendants."""
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii") as status:
+                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as children:
+                    stack.extend(int(child) for child in children.read().split())
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total
+
+
+def rows_written(path: Path) -> int:
+    """Rows in the results and errors sheets (their two heading rows not counted)."""
+    counted = 0
+    with zipfile.ZipFile(path) as archive:
+        for member in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+            with archive.open(member) as stream:
+                while block := stream.read(1 << 22):
+                    counted += block.count(b"<row ")
+            counted -= 2
+    return counted
+
+
+def run(source: Path, workers: int) -> tuple[float, float]:
+    output = FOLDER / f"out-{workers}.xlsx"
+    hnte = Path(sys.executable).with_name("hnte")
+    command = [str(hnte), "batch", str(source), "-o", str(output), "--workers", str(workers), "--quiet"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+
+    def watch() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, _tree_rss_kb(process.pid))
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    watcher.join()
+    if process.returncode != 0:
+        raise RuntimeError(f"hnte batch failed: {stderr.decode(errors='replace')[-2000:]}")
+    written = rows_written(output)
+    if written != ROWS:
+        raise RuntimeError(f"the output accounts for {written:,} rows, not {ROWS:,}")
+    output.unlink()
+    return ROWS / seconds, peak / 1024
+
+
+def main() -> None:
+    print(f"batch: {ROWS:,} synthetic profiles, .xlsx in and out (hnte batch, end to end)")
+    source = input_workbook(ROWS)
+    results = {}
+    for workers in WORKERS:
+        per_second, peak_mb = run(source, workers)
+        results[workers] = per_second
+        print(f"  {workers} scoring process(es): {per_second:>9,.0f} profiles/s   peak RSS (tree) {peak_mb:,.0f} MB")
+    if len(results) > 1:
+        low, high = min(results), max(results)
+        print(f"  {high} vs {low} process(es): ×{results[high] / results[low]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
