@@ -1,12 +1,12 @@
 """POST /v1/assessments — the contract's profile in, the assessment out."""
 
-import json
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.dependencies import EngineDep
+from api.engine_service import EngineService
 from api.errors import field_errors_body
 from api.openapi import profile_request_body
 from api.schemas import Assessment, InvalidProfile
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1", tags=["assessments"])
 
 
 def assessment_response(assessment: dict[str, Any]) -> Response:
-    body = json.dumps(assessment, ensure_ascii=False).encode()
+    body = orjson.dumps(assessment)
     return Response(body, media_type="application/json", headers={"X-Rules-Version": assessment["rules_version"]})
 
 
@@ -36,7 +36,9 @@ def no_pack_response(missing: NoPackInForce) -> JSONResponse:
     },
     openapi_extra=profile_request_body(),
 )
-async def create_assessment(request: Request, engine: EngineDep) -> Response:
+async def create_assessment(request: Request) -> Response:
+    # No dependencies: this is the hot path (see create_app), and the engine is the app's.
+    engine: EngineService = request.app.state.engine
     body = await request.body()
     try:
         profile = validate_profile(body)
