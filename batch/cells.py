@@ -9,7 +9,7 @@ with its column and the profile is validated without it, so every other error of
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -118,34 +118,40 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+FORMULA_REFUSED = CellError(
+    "单元格是公式（以 = 开头），请改为数值或文本（选择性粘贴为数值）",
+    "The cell holds a formula (starts with =); paste it as a value instead",
+)
+
+
+@cache
+def _readers() -> dict[Kind, Callable[[Any], Any]]:
+    """Kind → the function that reads a cell of that kind (choices are built once)."""
+    domains = tech_domain_codes()
+    domain_list = "、".join(sorted({*domains.values()}))
+    grades = {g: g for g in GRADES} | {g.lower(): g for g in GRADES}
+    kinds = {code: code for code in INCIDENT_KINDS} | {label.zh: code for code, label in INCIDENT_KINDS.items()}
+    kind_list = "、".join(label.zh for label in INCIDENT_KINDS.values())
+    return {
+        Kind.text: _text,
+        Kind.date: _date,
+        Kind.money: _number,
+        Kind.signed_money: _number,
+        Kind.headcount: _number,
+        Kind.count: _whole,
+        Kind.year: _whole,
+        Kind.yes_no: _yes_no,
+        Kind.tech_domain: lambda value: _choice(value, domains, domain_list),
+        Kind.grade: lambda value: _choice(value, grades, "A、B、C、D、E"),
+        Kind.incident_kind: lambda value: _choice(value, kinds, kind_list),
+    }
+
+
 def read_cell(column: Column, value: Any) -> Any:
     """The contract JSON value of one non-empty cell, or CellError."""
     if isinstance(value, str) and value.startswith("="):
-        raise CellError(
-            "单元格是公式（以 = 开头），请改为数值或文本（选择性粘贴为数值）",
-            "The cell holds a formula (starts with =); paste it as a value instead",
-        )
-    match column.kind:
-        case Kind.text:
-            return _text(value)
-        case Kind.date:
-            return _date(value)
-        case Kind.money | Kind.signed_money | Kind.headcount:
-            return _number(value)
-        case Kind.count | Kind.year:
-            return _whole(value)
-        case Kind.yes_no:
-            return _yes_no(value)
-        case Kind.tech_domain:
-            return _choice(value, tech_domain_codes(), "、".join(sorted({*tech_domain_codes().values()})))
-        case Kind.grade:
-            return _choice(value, {g: g for g in GRADES} | {g.lower(): g for g in GRADES}, "A、B、C、D、E")
-        case Kind.incident_kind:
-            spellings = {code: code for code in INCIDENT_KINDS} | {
-                label.zh: code for code, label in INCIDENT_KINDS.items()
-            }
-            return _choice(value, spellings, "、".join(label.zh for label in INCIDENT_KINDS.values()))
-    raise AssertionError(column.kind)
+        raise FORMULA_REFUSED
+    return _readers()[column.kind](value)
 
 
 @dataclass
@@ -176,60 +182,77 @@ def _cleaned(value: Any) -> Any:
     return value
 
 
+@cache
+def _plan(
+    keys: tuple[str | None, ...],
+) -> tuple[tuple[int, str, Callable[[Any], Any], tuple[str, int | None, str | None]], ...]:
+    """For a header: each read column's index, key, reader and place in the profile (computed once)."""
+    readers = _readers()
+    plan = []
+    for index, key in enumerate(keys):
+        if key is None:
+            continue
+        parts = key.split(".")
+        head = PATH_PART.fullmatch(parts[0])
+        assert head is not None
+        slot = int(head.group(2)) if head.group(2) is not None else None
+        plan.append(
+            (index, key, readers[BY_KEY[key].kind], (head.group(1), slot, parts[1] if len(parts) > 1 else None))
+        )
+    return tuple(plan)
+
+
 def read_row(keys: Sequence[str | None], cells: Sequence[Any]) -> RowReading:
     """Cells under the header `keys` (None = an ignored column) → the profile they describe."""
-    flat: dict[str, Any] = {}
+    profile: dict[str, Any] = {}
+    lists: dict[str, dict[int, dict[str, Any]]] = {}
     errors: list[dict[str, Any]] = []
-    for index, key in enumerate(keys):
-        if key is None or index >= len(cells):
-            continue
-        value = _cleaned(cells[index])
+    width = len(cells)
+    for index, key, reader, (name, slot, inner) in _plan(tuple(keys)):
+        if index >= width:
+            break
+        value = cells[index]
         if value is None:
             continue
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                continue
+            if value.startswith("="):
+                errors.append({"field": key, "column": column_letter(index), "message": FORMULA_REFUSED.message})
+                continue
         try:
-            flat[key] = read_cell(BY_KEY[key], value)
+            value = reader(value)
         except CellError as error:
             errors.append({"field": key, "column": column_letter(index), "message": error.message})
-    for index in range(len(keys), len(cells)):
+            continue
+        if slot is not None:
+            lists.setdefault(name, {}).setdefault(slot, {})[inner] = value  # type: ignore[index]
+        elif inner is None:
+            profile[name] = value
+        else:
+            profile.setdefault(name, {})[inner] = value
+    for index in range(len(keys), width):
         if _cleaned(cells[index]) is not None:
             errors.append(
                 {
                     "field": "(row)",
                     "column": column_letter(index),
                     "message": {
-                        "zh": f"第 {column_letter(index)} 列在表头之外却有内容（本行共 {len(cells)} 列，"
+                        "zh": f"第 {column_letter(index)} 列在表头之外却有内容（本行共 {width} 列，"
                         f"表头 {len(keys)} 列），请检查是否错位",
                         "en": f"Column {column_letter(index)} lies beyond the header yet holds a value (the row has "
-                        f"{len(cells)} columns, the header {len(keys)}); check for shifted cells",
+                        f"{width} columns, the header {len(keys)}); check for shifted cells",
                     },
                 }
             )
             break
-    profile, slots = nest(flat)
-    return RowReading(profile, errors, slots)
-
-
-def nest(flat: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[int]]]:
-    """{'years[2].year': 2024, 'company.name': …} → the nested profile; empty list slots are dropped."""
-    profile: dict[str, Any] = {}
-    lists: dict[str, dict[int, dict[str, Any]]] = {}
-    for key, value in flat.items():
-        parts = key.split(".")
-        head = PATH_PART.fullmatch(parts[0])
-        assert head is not None
-        name, slot = head.group(1), head.group(2)
-        if slot is not None:
-            lists.setdefault(name, {}).setdefault(int(slot), {})[parts[1]] = value
-        elif len(parts) == 1:
-            profile[name] = value
-        else:
-            profile.setdefault(name, {})[parts[1]] = value
     slots: dict[str, list[int]] = {}
     for name, entries in lists.items():
         order = sorted(entries)
-        profile[name] = [entries[slot] for slot in order]
+        profile[name] = [entries[number] for number in order]
         slots[name] = order
-    return profile, slots
+    return RowReading(profile, errors, slots)
 
 
 def number_or_plain(value: Any) -> Any:

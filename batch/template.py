@@ -136,7 +136,7 @@ INSTRUCTIONS = (
 
 
 def flatten(profile: dict[str, Any]) -> dict[str, Any]:
-    """A contract profile → {column key: value} (the inverse of batch.cells.nest)."""
+    """A contract profile → {column key: value} (the inverse of batch.cells.read_row)."""
     flat: dict[str, Any] = {}
     for name, value in profile.items():
         if isinstance(value, dict):

@@ -79,6 +79,13 @@ def _number(value: Any) -> Fraction | None:
     return Fraction(str(value))
 
 
+def _near(actual: Any, threshold: Any) -> bool:
+    """A cheap float pre-check (with slack) before the exact test; most firms are nowhere near."""
+    if type(actual) not in (int, float) or type(threshold) not in (int, float) or threshold <= 0:
+        return False
+    return abs(actual - threshold) <= 0.11 * threshold
+
+
 def borderline_reasons(assessment: dict[str, Any]) -> list[dict[str, str]]:
     reasons: list[dict[str, str]] = []
     innovation = assessment["innovation"]
@@ -93,10 +100,13 @@ def borderline_reasons(assessment: dict[str, Any]) -> list[dict[str, str]]:
     for criterion_id, entry in assessment["criteria"].items():
         if criterion_id == INNOVATION:
             continue
-        actual, threshold = _number(entry.get("actual")), _number(entry.get("threshold"))
+        raw_actual, raw_threshold = entry.get("actual"), entry.get("threshold")
+        if not _near(raw_actual, raw_threshold):
+            continue
+        actual, threshold = _number(raw_actual), _number(raw_threshold)
         if actual is None or threshold is None or threshold <= 0:
             continue
-        if abs(actual - threshold) <= BORDERLINE_MARGIN * threshold:
+        if abs(actual - threshold) <= BORDERLINE_MARGIN * threshold:  # exactly, as fractions
             title = entry.get("title") or target_titles()[criterion_id].as_dict()
             reasons.append(
                 {
