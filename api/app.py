@@ -4,6 +4,7 @@ uvicorn runs it as a factory (``uvicorn api.app:create_app --factory``), so each
 its own app and its own engine.
 """
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -34,7 +35,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine.assessor  # noqa: B018 — load the rule packs now: a broken pack stops the start, loudly
+        # Load the rule packs now (a broken pack stops the start, loudly) and compile today's rulesets, so
+        # that the first firm does not wait for them.
+        await engine.warm_up()
+        # What exists now (rules, schemas, templates) lives as long as the process: keep it out of the
+        # garbage collector's full passes, which otherwise show up as latency spikes under load.
+        gc.freeze()
         yield
 
     app = FastAPI(

@@ -14,12 +14,13 @@ several uvicorn workers: each process has its own engine.
 """
 
 import asyncio
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from engine import Assessor, NoPackInForce, Profile, default_assessor
+from engine import Assessor, NoPackInForce, Profile, default_assessor, validate_profile
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,20 @@ class EngineService:
     @property
     def assessor(self) -> Assessor:
         return self._assessor_factory()
+
+    async def warm_up(self) -> None:
+        """Loads the rule packs and compiles the rulesets in force today (a dummy firm, not kept)."""
+        today = dt.date.today()
+        profile = validate_profile(
+            {
+                "company": {"name": "warm-up", "registered_on": (today - dt.timedelta(days=400)).isoformat()},
+                "application_date": today.isoformat(),
+            }
+        )
+        try:
+            await self.assess(profile)
+        except NoPackInForce:
+            pass  # no national pack for today: dated requests can still be served
 
     async def assess(self, profile: Profile) -> dict[str, Any]:
         """The assessment of one profile. Raises NoPackInForce like the engine."""

@@ -79,20 +79,9 @@ def serve(
     workers: Annotated[int | None, typer.Option(help="工作进程数 / worker processes, each with its own engine")] = None,
 ) -> None:
     """启动网页服务 / Start the web service (API, self-check pages)."""
-    import uvicorn
+    from api.serve import serve as run_server
 
-    from api.settings import get_settings
-
-    settings = get_settings()
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers or settings.workers,
-        server_header=False,
-        access_log=settings.access_log,
-    )
+    run_server(host, port, workers)
 
 
 if __name__ == "__main__":
