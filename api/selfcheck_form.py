@@ -537,3 +537,25 @@ def form_from_fields(fields: Mapping[str, str]) -> FormState:
         _count(fields, "years", YEAR_COLUMNS),
         _count(fields, "incidents", INCIDENT_ROWS),
     )
+
+
+_LABELS = {spec.name: (spec.zh, spec.en) for spec in SCALAR_FIELDS}
+_YEAR_LABELS = {spec.name: (spec.zh, spec.en) for spec in YEAR_FIELDS}
+_INCIDENT_LABELS = {"kind": ("类型", "kind"), "date": ("日期", "date"), "note": ("说明", "note")}
+
+
+def input_label(name: str, values: Mapping[str, str]) -> dict[str, str]:
+    """The words for an input in the error summary: 'years[1].staff_total' → '2023 年 职工总数 …'."""
+    if name in _LABELS:
+        zh, en = _LABELS[name]
+        return {"zh": zh, "en": en}
+    prefix, _, field_name = name.partition("].")
+    if prefix.startswith("years["):
+        year = values.get(f"{prefix}].year", "")
+        zh, en = _YEAR_LABELS.get(field_name, ("会计年度", "accounting year"))
+        return {"zh": f"{year} 年 {zh}", "en": f"{year}: {en}"}
+    if prefix.startswith("incidents["):
+        row = int(prefix[len("incidents[") :]) + 1 if prefix[len("incidents[") :].isdigit() else 0
+        zh, en = _INCIDENT_LABELS.get(field_name, ("事件", "incident"))
+        return {"zh": f"第 {row} 项事件的{zh}", "en": f"incident {row}, {en}"}
+    return {"zh": name, "en": name}

@@ -29,6 +29,7 @@ from api.selfcheck_form import (
     errors_by_input,
     form_from_fields,
     form_from_profile,
+    input_label,
     profile_from_form,
     profile_to_json,
 )
@@ -60,6 +61,7 @@ def form_page(
         "grades": GRADES,
         "incident_kinds": INCIDENT_KINDS,
         "load_error": load_error,
+        "input_label": input_label,
     }
     return render(request, "selfcheck/form.html", context, status_code=status_code, lang=lang)
 

@@ -102,6 +102,7 @@ def test_errors_are_shown_next_to_the_inputs_typed(client: TestClient) -> None:
     # the error of profile years[1] (form column 2) is placed in column 2
     assert re.search(r'<td class="has-error">\s*<input type="number" id="f-years-2-staff_sci_tech"', page)
     assert "统一社会信用代码格式错误" in page
+    assert f"{values['years[2].year']} 年 科技人员" in page  # the summary names the input in words
     assert 'value="999"' in page  # what was typed is kept
 
 
