@@ -7,6 +7,7 @@ so the engine's field errors land next to the right input. A blank input means t
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -440,8 +441,24 @@ def errors_by_input(errors: list[dict[str, Any]], converted: Converted | None) -
             path = _form_path(path, "incidents", converted.incident_row)
         if path.startswith("years[") and path.endswith("]"):
             path += ".year"
-        placed.setdefault(path, []).append(error["message"])
+        placed.setdefault(path, []).append(_in_words(error["message"]))
     return placed
+
+
+_FIELD_WORDS = sorted(
+    {spec.name.rpartition(".")[2]: (spec.zh, spec.en) for spec in (*YEAR_FIELDS, *IP_FIELDS)}.items(),
+    key=lambda item: -len(item[0]),
+)
+
+
+def _in_words(message: dict[str, str]) -> dict[str, str]:
+    """'staff_sci_tech 不得大于 staff_total' → the inputs' labels, as the firm sees them on the form."""
+    zh, en = message["zh"], message["en"]
+    for name, (label_zh, label_en) in _FIELD_WORDS:
+        if name in zh or name in en:
+            zh = re.sub(rf"\b{name}\b", label_zh, zh)
+            en = re.sub(rf"\b{name}\b", label_en, en)
+    return {"zh": zh, "en": en}
 
 
 def _form_path(path: str, prefix: str, origin: list[int]) -> str:
@@ -455,15 +472,20 @@ def _form_path(path: str, prefix: str, origin: list[int]) -> str:
         return path
 
 
+_EXACT = re.compile(r'"\\u0000(-?[0-9.E+-]+)\\u0000"')
+
+
 def profile_to_json(profile: dict[str, Any]) -> str:
-    """The profile as JSON text, numbers as JSON numbers (for the saved file and the hidden field)."""
+    """The profile as JSON text with every figure exactly as given (the saved file, the hidden field)."""
 
     def plain(value: Any) -> Any:
         if isinstance(value, Decimal):
-            return int(value) if value == value.to_integral_value() else float(value)
+            # json has no exact decimal: mark the figure's text, then unquote it below.
+            return f"\0{value}\0"
         raise TypeError(type(value).__name__)
 
-    return json.dumps(profile, ensure_ascii=False, indent=2, default=plain)
+    text = json.dumps(profile, ensure_ascii=False, indent=2, default=plain)
+    return _EXACT.sub(r"\1", text)
 
 
 # profile → form -----------------------------------------------------------------------------------

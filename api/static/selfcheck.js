@@ -28,6 +28,52 @@
     });
   });
 
+  // Inline messages while typing, in the page's language, from the browser's own checks (required, not
+  // negative, at most 4 decimals, whole counts, the credit code's 18 characters). The server checks again.
+  var english = document.documentElement.lang === "en";
+  var MESSAGES = {
+    valueMissing: ["此项必填", "This field is required"],
+    badInput: ["应为数字", "Must be a number"],
+    rangeUnderflow: ["不得小于 {min}", "Must be at least {min}"],
+    rangeOverflow: ["不得大于 {max}", "Must be at most {max}"],
+    stepMismatch: ["金额、人数最多 4 位小数，件数应为整数", "At most 4 decimals for amounts and headcounts; counts are whole numbers"],
+    patternMismatch: ["统一社会信用代码为 18 位数字或大写字母", "The credit code has 18 digits or capital letters"],
+    tooShort: ["统一社会信用代码为 18 位", "The credit code has 18 characters"],
+    typeMismatch: ["格式不正确", "Wrong format"]
+  };
+  function messageFor(input) {
+    var validity = input.validity;
+    for (var key in MESSAGES) {
+      if (validity[key]) {
+        return MESSAGES[key][english ? 1 : 0]
+          .replace("{min}", input.getAttribute("min") || "")
+          .replace("{max}", input.getAttribute("max") || "");
+      }
+    }
+    return "";
+  }
+  function check(input) {
+    var holder = input.parentNode;
+    var note = holder.querySelector(".client-error");
+    var message = messageFor(input);
+    if (!note && !message) { return; }
+    if (!note) {
+      note = document.createElement("span");
+      note.className = "field-error client-error";
+      note.setAttribute("aria-live", "polite");
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = message;
+  }
+  var form = document.getElementById("selfcheck-form");
+  if (form) {
+    Array.prototype.forEach.call(form.querySelectorAll("input, select"), function (input) {
+      input.addEventListener("blur", function () { check(input); });
+      input.addEventListener("input", function () { if (input.parentNode.querySelector(".client-error")) { check(input); } });
+      input.addEventListener("invalid", function () { check(input); });
+    });
+  }
+
   // Print (or save as PDF from the print dialog).
   var printButton = document.getElementById("print-button");
   if (printButton) {

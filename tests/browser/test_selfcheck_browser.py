@@ -162,3 +162,22 @@ def test_answers_are_saved_as_json_and_loaded_again(page: Page, tmp_path: Path) 
 
     page.click("#edit-button")  # back from the report to the filled form
     expect(page.locator("#f-years-2-sales_revenue")).to_have_value(str(FIRM["years"][2]["sales_revenue"]))
+
+
+def test_inline_messages_appear_while_typing_in_the_page_language(page: Page) -> None:
+    page.goto("/")
+    page.fill("#f-years-1-rd_expense", "-5")
+    page.press("#f-years-1-rd_expense", "Tab")
+    expect(page.locator("td", has=page.locator("#f-years-1-rd_expense"))).to_contain_text("不得小于 0")
+    page.fill("#f-years-1-rd_expense", "12.34567")
+    page.press("#f-years-1-rd_expense", "Tab")
+    expect(page.locator("td", has=page.locator("#f-years-1-rd_expense"))).to_contain_text("最多 4 位小数")
+    page.fill("#f-years-1-rd_expense", "12.3456")
+    page.press("#f-years-1-rd_expense", "Tab")
+    expect(page.locator("td", has=page.locator("#f-years-1-rd_expense")).locator(".client-error")).to_have_text("")
+    page.goto("/?lang=en")
+    page.fill("#f-company-credit_code", "123")
+    page.press("#f-company-credit_code", "Tab")
+    expect(page.locator(".field", has=page.locator("#f-company-credit_code"))).to_contain_text("18")
+    page.click("#submit-button")  # the name is missing: the browser keeps the form and says so
+    expect(page.locator(".field", has=page.locator("#f-company-name"))).to_contain_text("This field is required")
