@@ -96,7 +96,7 @@ def _answers(form: FormData) -> Answers:
     return Answers(converted.profile, converted, typed)
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 async def self_check(request: Request) -> HTMLResponse:
     return form_page(request, blank_form(), request_lang(request))
 

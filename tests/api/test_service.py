@@ -10,6 +10,8 @@ def test_healthz(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "rules_version": response.headers["x-rules-version"]}
+    assert client.head("/healthz").status_code == 200
+    assert client.head("/").status_code == 200
 
 
 def test_openapi_shows_the_profile_as_request_body_and_the_assessment_as_response(client: TestClient) -> None:
