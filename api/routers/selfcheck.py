@@ -63,7 +63,10 @@ def form_page(
         "load_error": load_error,
         "input_label": input_label,
     }
-    return render(request, "selfcheck/form.html", context, status_code=status_code, lang=lang)
+    response = render(request, "selfcheck/form.html", context, status_code=status_code, lang=lang)
+    # The form may hold a firm's answers (loaded, or sent back with errors): keep it out of caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _text_fields(form: FormData) -> dict[str, str]:
