@@ -25,8 +25,9 @@ def update_job(job_id: str, url: str | None = None, **changes: object) -> None:
             return
         for name, value in changes.items():
             setattr(job, name, value)
+        job.updated_at = dt.datetime.now(dt.UTC)
         if changes.get("status") in ("done", "failed"):
-            job.finished_at = dt.datetime.now(dt.UTC)
+            job.finished_at = job.updated_at
 
 
 def get_job(user: User, job_id: str, url: str | None = None) -> BatchJob | None:
@@ -36,9 +37,27 @@ def get_job(user: User, job_id: str, url: str | None = None) -> BatchJob | None:
         if user.role != "bureau":
             query = query.where(BatchJob.owner_id == user.id)
         job = session.scalar(query)
+        if job is not None and job.status in ("queued", "running") and _silent_since(job.updated_at) > STALE_AFTER:
+            # its server stopped while it was scoring (a running job writes its progress every second)
+            job.status, job.message = "failed", INTERRUPTED
+            job.finished_at = dt.datetime.now(dt.UTC)
         if job is not None:
+            session.flush()
             session.expunge(job)
         return job
+
+
+STALE_AFTER = dt.timedelta(minutes=15)
+INTERRUPTED = {
+    "zh": "评分中断（服务曾重启），请重新上传文件。",
+    "en": "Scoring was interrupted (the service restarted); upload the file again.",
+}
+
+
+def _silent_since(moment: dt.datetime) -> dt.timedelta:
+    if moment.tzinfo is None:  # SQLite keeps no time zone; every time stored here is UTC
+        moment = moment.replace(tzinfo=dt.UTC)
+    return dt.datetime.now(dt.UTC) - moment
 
 
 PROGRESS_EVERY_SECONDS = 1.0

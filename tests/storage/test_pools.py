@@ -137,3 +137,22 @@ def test_a_firm_history_across_seasons(use_db: str, tmp_path: Path) -> None:
     assert [h.pool_name for h in history] == ["2025 春季", "2025 秋季"]
     assert history[1].assessment.output["criteria"]["rd_expense_ratio"]["passed"] is True
     assert firm_history(agent, first.firm_id) == (None, [])
+
+
+def test_a_job_whose_server_stopped_is_reported_as_interrupted(use_db: str) -> None:
+    import datetime as dt
+
+    from storage.jobs import create_job, get_job, update_job
+
+    owner = user_for_token(add_user("agent", "intermediary"))
+    job_id = create_job(owner)
+    update_job(job_id, status="running", done_rows=10)
+    assert get_job(owner, job_id).status == "running"
+    from storage.database import session_scope
+    from storage.models import BatchJob
+
+    with session_scope() as session:  # as if the last progress was written an hour ago
+        session.get(BatchJob, job_id).updated_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    job = get_job(owner, job_id)
+    assert job.status == "failed" and "重新上传" in job.message["zh"]
+    assert get_job(owner, job_id).status == "failed"
