@@ -77,7 +77,9 @@ def compile_condition(when: dict[str, Any], pack: RulePack, values: dict[str, An
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def compile_pack(pack: RulePack, date: dt.date) -> CompiledPack:
+def compile_pack(pack: RulePack, date: dt.date, *, decision_last: bool = True) -> CompiledPack:
+    """The pack's rulesets on `date`. The national pack ends with its `decision` group; a ladder pack
+    (engine/ladder.py) may not (`decision_last=False`)."""
     values = pack.parameter_values(date)
     key_source = json.dumps(
         {"pack": pack.version, "values": {k: _json_value(v) for k, v in sorted(values.items())}},
@@ -111,6 +113,6 @@ def compile_pack(pack: RulePack, date: dt.date) -> CompiledPack:
                 target_ids=tuple(group.targets),
             )
         )
-    if not groups or groups[-1].name != "decision":
+    if not groups or (decision_last and groups[-1].name != "decision"):
         raise PackError(f"{pack.id}: the last group must be `decision`")
     return CompiledPack(pack, key, tuple(groups), values, answer_fields)

@@ -1,0 +1,472 @@
+"""The cultivation ladder: every tier pack in force decides its tiers for a batch of profiles, and the
+assessment gains a `ladder` section (docs/ladder.md).
+
+Each ladder pack runs group by group, like the national pack: one durable-rules firing per group per
+batch. Before a group that needs them, Python adds what the earlier groups decided — each tier's count
+of failed / unknown required criteria and of passed / unknown routes, and the score sums — so that the
+later groups' rules (a pass mark, the tier's status) decide from them. Packs run in dependency order
+(`uses` in tier.yaml); a pack's criterion outcomes (`<criterion>_outcome`: passed, failed, unknown,
+not_applicable) and tier statuses (`<tier>_status`) become facts of the packs that read them.
+"""
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.assessment import fired_by_target
+from engine.compiler import CompiledPack, compile_pack
+from engine.facts import Derived
+from engine.ladder_facts import LadderFacts, base_facts, needs_own_facts, pack_facts
+from engine.ladder_pack import LadderPack, TierSpec, ladder_packs
+from engine.ladder_views import CACHE_LIMIT, NOT_APPLICABLE, View, decisive, entry_of, make_view
+from engine.pack import NoPackInForce, PackError, RulePack, pack_in_force
+from engine.profile import Profile
+from engine.runtime import DurableRuntime
+
+COUNTS = ("required_failed", "required_unknown", "routes_passed", "routes_unknown")
+
+
+@dataclass(slots=True)
+class TierPlan:
+    tier_id: str
+    spec: TierSpec
+    criteria: tuple[str, ...]  # required and route criteria, in order, each once
+    routes: tuple[tuple[str, tuple[str, ...]], ...]
+    route_entries: dict[str, dict[str, dict[str, Any]]]  # route → state → its (shared) output
+    static: dict[str, Any]  # title, rank, citation, rules_version, example
+    labels: dict[str, dict[str, str]]
+    count_facts: tuple[str, str, str, str]
+    cache: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class PackPlan:
+    ladder: LadderPack
+    compiled: CompiledPack
+    views: dict[int, View]
+    tiers: list[TierPlan]
+    own_facts: bool
+    stage_tiers: list[list[TierPlan]]  # per group: the tiers whose counts it reads
+    stage_score: list[list[TierPlan]]  # per group: the tiers whose score sums it reads
+    exports: list[tuple[str, str]]  # (target id, fact name) read by other ladder packs
+
+    @property
+    def version(self) -> str:
+        return self.compiled.pack.version
+
+
+@dataclass(slots=True)
+class DatePlan:
+    packs: list[PackPlan]
+    order: list[str]  # tier ids by rank
+    ranks: dict[str, int]
+    unavailable: list[dict[str, Any]]
+
+
+def _dependency_order(in_force: dict[str, LadderPack]) -> tuple[list[LadderPack], list[str]]:
+    """Packs ordered so that each runs after those it uses; families whose dependencies are not in
+    force are left out (returned second)."""
+    ordered: list[LadderPack] = []
+    left_out: list[str] = []
+    done: set[str] = set()
+    pending = dict(sorted(in_force.items()))
+    while pending:
+        progressed = False
+        for family, lp in list(pending.items()):
+            if any(u not in in_force or u in left_out for u in lp.uses):
+                left_out.append(family)
+            elif all(u in done for u in lp.uses):
+                ordered.append(lp)
+                done.add(family)
+            else:
+                continue
+            del pending[family]
+            progressed = True
+        if not progressed:
+            raise PackError(f"ladder packs use each other in a cycle: {', '.join(pending)}")
+    return ordered, left_out
+
+
+def _tier_plan(tier_id: str, spec: TierSpec, lp: LadderPack, compiled: CompiledPack) -> TierPlan:
+    criteria = list(spec.requires)
+    for route in spec.routes.values():
+        criteria += [c for c in route.criteria if c not in criteria]
+    static: dict[str, Any] = {
+        "title": spec.title.as_dict(),
+        "rank": spec.rank,
+        "citation": spec.citation,
+        "rules_version": lp.pack.version,
+    }
+    if spec.example:
+        assert lp.example_note is not None
+        static["example"] = True
+        static["example_note"] = lp.example_note.as_dict()
+    labels = {k: v.as_dict() for k, v in (lp.pack.targets()[spec.status].labels or {}).items()}
+    route_entries = {
+        route_id: {
+            state: {"title": route.title.as_dict(), "status": state, "criteria": list(route.criteria)}
+            for state in ("met", "not_met", "unknown")
+        }
+        for route_id, route in spec.routes.items()
+    }
+    counts = tuple(f"{tier_id}_{k}" for k in COUNTS)
+    routes = tuple((route_id, tuple(route.criteria)) for route_id, route in spec.routes.items())
+    return TierPlan(tier_id, spec, tuple(criteria), routes, route_entries, static, labels, counts)  # type: ignore[arg-type]
+
+
+def _route_state(criteria: tuple[str, ...], chosen: dict[str, View]) -> str:
+    """met when every applicable criterion passes; not_met when one fails or none applies; else unknown."""
+    unknown = applicable = False
+    for criterion in criteria:
+        outcome = chosen[criterion].outcome if criterion in chosen else "unknown"
+        if outcome == "failed":
+            return "not_met"
+        if outcome != NOT_APPLICABLE:
+            applicable = True
+            unknown = unknown or outcome == "unknown"
+    if not applicable:
+        return "not_met"
+    return "unknown" if unknown else "met"
+
+
+class LadderEvaluator:
+    """Decides every ladder tier for batches of profiles; one per Assessor (it shares its runtime)."""
+
+    def __init__(self, packs: list[LadderPack], runtime: DurableRuntime) -> None:
+        self.packs = packs
+        self.runtime = runtime
+        self._plans: dict[dt.date, DatePlan] = {}
+        # every fact a ladder rule reads, whatever its date: the outcomes worth exporting to other packs
+        self._read = {
+            fact
+            for lp in packs
+            for target in lp.pack.targets().values()
+            for rule in target.rules
+            for fact in rule.when
+        }
+        self._compiled: dict[tuple[str, dt.date | None], PackPlan] = {}
+        self._lock = threading.RLock()
+
+    @classmethod
+    def for_packs(cls, packs: list[RulePack], runtime: DurableRuntime) -> "LadderEvaluator | None":
+        found = ladder_packs(packs)
+        return cls(found, runtime) if found else None
+
+    # plans ------------------------------------------------------------------------------------------
+    def plan(self, date: dt.date) -> DatePlan:
+        with self._lock:
+            plan = self._plans.get(date)
+            if plan is None:
+                plan = self._plan(date)
+                self._plans[date] = plan
+            return plan
+
+    def _plan(self, date: dt.date) -> DatePlan:
+        by_pack = {id(lp.pack): lp for lp in self.packs}
+        in_force: dict[str, LadderPack] = {}
+        unavailable: list[dict[str, Any]] = []
+        for family in sorted({lp.family for lp in self.packs}):
+            try:
+                chosen = pack_in_force([lp.pack for lp in self.packs], family, date)
+            except NoPackInForce as missing:
+                unavailable.append({"family": family, "message": missing.message})
+                continue
+            in_force[family] = by_pack[id(chosen)]
+        ordered, left_out = _dependency_order(in_force)
+        for family in left_out:
+            uses = ", ".join(in_force[family].uses)
+            message = {
+                "zh": f"{family} 依赖的规则包（{uses}）在该日期不生效，未评价。",
+                "en": f"{family} needs packs ({uses}) not in force on that date; not assessed.",
+            }
+            unavailable.append({"family": family, "message": message})
+        packs = [self._pack_plan(lp, date) for lp in ordered]
+        decided_by = {tier.tier_id: pp.ladder.family for pp in packs for tier in pp.tiers}
+        ranks: dict[str, int] = {}
+        for pp in packs:
+            for tier_id in pp.ladder.targets_for:
+                if decided_by.get(tier_id) not in pp.ladder.uses:
+                    raise PackError(f"{pp.ladder.pack.id}: targets for {tier_id}, which no pack it uses decides")
+            for tier in pp.tiers:
+                if tier.spec.rank in ranks.values():
+                    raise PackError(f"two ladder tiers share rank {tier.spec.rank} on {date.isoformat()}")
+                ranks[tier.tier_id] = tier.spec.rank
+        order = sorted(ranks, key=ranks.__getitem__)
+        return DatePlan(packs, order, ranks, unavailable)
+
+    def _pack_plan(self, lp: LadderPack, date: dt.date) -> PackPlan:
+        period = lp.pack.period_start(date)  # every date of a parameter period compiles alike
+        key = (lp.pack.version, period)
+        with self._lock:
+            cached = self._compiled.get(key)
+            if cached is not None:
+                return cached
+            compiled = compile_pack(lp.pack, period or date, decision_last=False)
+            views = {id(rule): make_view(rule) for group in compiled.groups for rule in group.rules.values()}
+            tiers = [_tier_plan(tier_id, spec, lp, compiled) for tier_id, spec in lp.tiers.items()]
+            score_facts = {
+                tier.tier_id: {"score_min", "score_max"}
+                | {f"{i}_{m}" for i in tier.spec.score.indicators for m in ("min", "max")}
+                for tier in tiers
+                if tier.spec.score is not None
+            }
+            stage_tiers = [
+                [tier for tier in tiers if set(tier.count_facts) & set(group.fact_names)] for group in compiled.groups
+            ]
+            stage_score = [
+                [tier for tier in tiers if score_facts.get(tier.tier_id, set()) & set(group.fact_names)]
+                for group in compiled.groups
+            ]
+            own = needs_own_facts(compiled.parameters)
+            exports = [(t, f"{t}_outcome") for t in lp.pack.targets() if f"{t}_outcome" in self._read]
+            exports += [(tier.spec.status, f"{tier.tier_id}_status") for tier in tiers]
+            exports = [(target, name) for target, name in exports if name in self._read]
+            plan = PackPlan(lp, compiled, views, tiers, own, stage_tiers, stage_score, exports)
+            self._compiled[key] = plan
+            return plan
+
+    # evaluation -------------------------------------------------------------------------------------
+    def attach(
+        self, profiles: Sequence[Profile], derived: Sequence[Derived], assessments: list[dict[str, Any]]
+    ) -> None:
+        """Adds `ladder` to each assessment (profiles of a batch may have different dates)."""
+        by_date: dict[dt.date, list[int]] = {}
+        for index, profile in enumerate(profiles):
+            by_date.setdefault(profile.application_date, []).append(index)
+        for date, indexes in by_date.items():
+            plan = self.plan(date)
+            chunk = [profiles[i] for i in indexes]
+            bases = [base_facts(profiles[i], derived[i], assessments[i]) for i in indexes]
+            ladders = self._evaluate(plan, chunk, bases, [assessments[i] for i in indexes])
+            for index, ladder in zip(indexes, ladders, strict=True):
+                assessments[index]["ladder"] = ladder
+
+    def _evaluate(
+        self, plan: DatePlan, profiles: list[Profile], bases: list[LadderFacts], assessments: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        tiers: list[dict[str, Any]] = [{} for _ in profiles]
+        for pp in plan.packs:
+            parameters = pp.compiled.parameters
+            facts = [pack_facts(p, parameters, b, pp.own_facts) for p, b in zip(profiles, bases, strict=True)]
+            decided: list[dict[str, View]] = [{} for _ in profiles]
+            routes: list[dict[str, list[str]]] = [{} for _ in profiles]
+            views = pp.views
+            for stage, group in enumerate(pp.compiled.groups):
+                for tier in pp.stage_score[stage]:
+                    for lf, chosen in zip(facts, decided, strict=True):
+                        _score_facts(tier.spec, lf.values, chosen)
+                for tier in pp.stage_tiers[stage]:
+                    for lf, chosen, states in zip(facts, decided, routes, strict=True):
+                        states[tier.tier_id] = _counts(tier, lf.values, chosen)
+                # profiles with the same facts get the same firings: assert each distinct set once
+                names = group.fact_names
+                slots: list[int] = []
+                distinct: dict[tuple[Any, ...], int] = {}
+                batch: list[dict[str, Any]] = []
+                for lf in facts:
+                    values = lf.values
+                    key = tuple(map(values.get, names))  # no fact is None: None means absent
+                    slot = distinct.get(key)
+                    if slot is None:
+                        slot = distinct[key] = len(batch)
+                        batch.append({name: values[name] for name in names if name in values})
+                    slots.append(slot)
+                outcomes = [
+                    {
+                        target_id: decisive([views[id(rule)] for rule in rules])
+                        for target_id, rules in fired_by_target(group, fired).items()
+                    }
+                    for fired in self.runtime.fire(group, batch)
+                ]
+                for chosen, slot in zip(decided, slots, strict=True):
+                    chosen.update(outcomes[slot])
+            for i, (lf, chosen) in enumerate(zip(facts, decided, strict=True)):
+                values = bases[i].values
+                for target_id, name in pp.exports:
+                    values[name] = chosen[target_id].outcome
+                for tier in pp.tiers:
+                    tiers[i][tier.tier_id] = _tier(pp, tier, lf, chosen, routes[i].get(tier.tier_id), profiles[i])
+                for tier_id, target_ids in pp.ladder.targets_for.items():
+                    extra = {t: entry_of(chosen[t], lf, parameters) for t in target_ids if not chosen[t].not_applicable}
+                    if extra and tier_id in tiers[i]:
+                        tiers[i][tier_id].setdefault("targets", {}).update(extra)
+        return [_ladder(plan, t, a) for t, a in zip(tiers, assessments, strict=True)]
+
+
+def _counts(tier: TierPlan, values: dict[str, Any], chosen: dict[str, View]) -> list[str]:
+    """The tier's counts as facts for the next group; returns its route states."""
+    failed = unknown = 0
+    for criterion in tier.spec.requires:
+        view = chosen.get(criterion)
+        if view is not None:
+            failed += view.outcome == "failed"
+            unknown += view.outcome == "unknown"
+    states = [_route_state(criteria, chosen) for _, criteria in tier.routes]
+    names = tier.count_facts
+    values[names[0]] = failed
+    values[names[1]] = unknown
+    values[names[2]] = states.count("met")
+    values[names[3]] = states.count("unknown")
+    return states
+
+
+def _score_facts(spec: TierSpec, values: dict[str, Any], chosen: dict[str, View]) -> None:
+    """Item points summed (or the best taken) per indicator, each capped, and their total."""
+    score = spec.score
+    assert score is not None
+    low_total = high_total = 0
+    for indicator_id, indicator in score.indicators.items():
+        points = [chosen[item].points or (0, 0) for item in indicator.items]
+        if indicator.combine == "best":
+            low, high = max(p[0] for p in points), max(p[1] for p in points)
+        else:
+            low, high = sum(p[0] for p in points), sum(p[1] for p in points)
+        low, high = min(low, indicator.max_points), min(high, indicator.max_points)
+        values[f"{indicator_id}_min"] = low
+        values[f"{indicator_id}_max"] = high
+        low_total += low
+        high_total += high
+    values["score_min"], values["score_max"] = low_total, high_total
+    values["score_range"] = str(low_total) if low_total == high_total else f"{low_total}–{high_total}"
+
+
+# output -----------------------------------------------------------------------------------------------
+def _tier(
+    pp: PackPlan, tier: TierPlan, lf: LadderFacts, chosen: dict[str, View], states: list[str] | None, profile: Profile
+) -> dict[str, Any]:
+    spec = tier.spec
+    parameters = pp.compiled.parameters
+    status = chosen[spec.status].verdict or ""
+    criteria: dict[str, Any] = {}
+    for criterion_id in tier.criteria:
+        view = chosen[criterion_id]
+        if view.static is not None:
+            criteria[criterion_id] = view.static
+        elif not view.not_applicable:
+            criteria[criterion_id] = entry_of(view, lf, parameters)
+    states = states or [_route_state(criteria_ids, chosen) for _, criteria_ids in tier.routes]
+    # a tier with nothing of its own beyond its entries is shared by the firms that show the same
+    shareable = spec.score is None and not spec.targets and not spec.upkeep
+    if shareable:
+        key = (status, *states, *map(id, criteria.values()))
+        cached = tier.cache.get(key)
+        if cached is not None:
+            return cached
+    result: dict[str, Any] = {"status": status, "status_label": tier.labels.get(status), **tier.static}
+    result["criteria"] = criteria
+    if spec.requires:
+        result["required"] = spec.requires
+    if tier.routes:
+        result["routes"] = {
+            route_id: tier.route_entries[route_id][state]
+            for (route_id, _), state in zip(tier.routes, states, strict=True)
+        }
+        met = [route_id for (route_id, _), state in zip(tier.routes, states, strict=True) if state == "met"]
+        result["route"] = met[0] if met and status == "met" else None
+    if spec.score is not None:
+        result["score"] = _score(spec, lf.values, chosen)
+    if spec.targets:
+        targets = {t: entry_of(chosen[t], lf, parameters) for t in spec.targets if not chosen[t].not_applicable}
+        if targets:
+            result["targets"] = targets
+    if spec.upkeep and profile.recognition is not None:
+        values = lf.values
+        result["upkeep"] = {
+            "certificate_date": values["certificate_date"],
+            "valid_until": values["valid_until"],
+            "reapply_year": values["expiry_year"],
+            "annual_report": {"year": values["report_year"], "due": values["report_due"]},
+        }
+    if spec.national_criterion:
+        result["national_criterion"] = spec.national_criterion
+    if spec.next_route:
+        result["next_route"] = spec.next_route
+    if shareable:
+        if len(tier.cache) >= CACHE_LIMIT:
+            tier.cache.clear()
+        tier.cache[key] = result
+    return result
+
+
+def _score(spec: TierSpec, values: dict[str, Any], chosen: dict[str, View]) -> dict[str, Any]:
+    score = spec.score
+    assert score is not None
+    indicators: dict[str, Any] = {}
+    for indicator_id, indicator in score.indicators.items():
+        items = {}
+        for item in indicator.items:
+            points = chosen[item].points or (0, 0)
+            items[item] = {"min": points[0], "max": points[1]}
+        indicators[indicator_id] = {
+            "title": indicator.title.as_dict(),
+            "min": values[f"{indicator_id}_min"],
+            "max": values[f"{indicator_id}_max"],
+            "max_points": indicator.max_points,
+            "combine": indicator.combine,
+            "items": items,
+        }
+    return {
+        "title": score.title.as_dict(),
+        "min": values["score_min"],
+        "max": values["score_max"],
+        "max_points": score.max_points,
+        "citation": score.citation,
+        "indicators": indicators,
+    }
+
+
+def _ladder(plan: DatePlan, tiers: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
+    ordered = {tier_id: tiers[tier_id] for tier_id in plan.order}
+    summary = {tier_id: tier["status"] for tier_id, tier in ordered.items()}
+    met = [t for t in plan.order if summary[t] == "met"]
+    highest = met[-1] if met else None
+    floor = plan.ranks[highest] if highest else None
+    next_id = next(
+        (t for t in plan.order if summary[t] != "met" and (floor is None or plan.ranks[t] > floor)),
+        None,
+    )
+    ladder: dict[str, Any] = {
+        "highest_tier": highest,
+        "next_tier": _next(next_id, ordered, assessment) if next_id else None,
+        "summary": summary,
+        "tiers": ordered,
+        "rules_versions": sorted({pp.version for pp in plan.packs}),
+    }
+    if plan.unavailable:
+        ladder["unavailable"] = plan.unavailable
+    return ladder
+
+
+def _next(tier_id: str, tiers: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
+    """The next tier and what it takes: its required criteria not passed, and those of the route
+    closest to passing (the tier's `next_route`, else the fewest failing, then the fewest not passed,
+    then the first listed)."""
+    tier = tiers[tier_id]
+    criteria = tier["criteria"]
+    wanted = [c for c in tier.get("required", []) if criteria[c]["passed"] is not True]
+    route_id = None
+    best: list[str] = []
+    best_key: tuple[int, int] | None = None
+    preferred = tier.get("next_route")
+    for rid, route in (tier.get("routes") or {}).items():
+        short = [c for c in route["criteria"] if c in criteria and criteria[c]["passed"] is not True]
+        if rid == preferred:
+            best, route_id = short, rid
+            break
+        # a route that only lacks data is closer than one that fails; then the fewest not passed
+        key = (sum(criteria[c]["passed"] is False for c in short), len(short))
+        if best_key is None or key < best_key:
+            best, route_id, best_key = short, rid, key
+    wanted += [c for c in best if c not in wanted]
+    failing: list[dict[str, Any]] = []
+    national = tier.get("national_criterion")
+    for criterion_id in wanted:
+        if criterion_id == national:
+            for cid, entry in assessment["criteria"].items():
+                if entry["passed"] is not True:
+                    failing.append({"id": cid, "source": assessment["rules_version"], **entry})
+        else:
+            failing.append({"id": criterion_id, **criteria[criterion_id]})
+    return {"id": tier_id, "title": tier["title"], "status": tier["status"], "route": route_id, "failing": failing}

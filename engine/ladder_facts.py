@@ -1,0 +1,393 @@
+"""Derived facts of the cultivation ladder: what Python computes from a profile before the tier rules
+decide (docs/ladder.md lists every fact).
+
+`base_facts` holds what every ladder pack may read: the previous accounting year's figures (the year
+before the application year, 上一年度) with a data status each (``ok``, ``missing`` — a figure is absent,
+the criterion is unknown — or ``undefined`` — no such year or a zero denominator), the self-declared
+flags of the optional sections, and the national assessment's verdict and score range.
+
+Packs whose parameters call for more get it from `pack_facts`: a pack with `certificate_validity_years`
+gets the certificate's dates; one with `round_year` (a provincial round) gets the years before the round
+and, with `base_year_offset`, the round's growth figures. The round year is a dated parameter of the
+pack, so a new round is a new value in YAML, not new code.
+
+Tri-state answers are the strings ``yes`` / ``no`` / ``unknown``. An absent valuation is -1, below every
+threshold, with `valuation_usd_known` / `valuation_known` saying whether one was given.
+"""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.facts import Derived
+from engine.money import GRID, exact_float, to_units
+from engine.profile import Profile, YearFigures
+
+JIANGSU_DIVISION = "32"  # GB/T 2260 province code, characters 3–4 of the unified social credit code
+
+
+@dataclass(slots=True)
+class LadderFacts:
+    """One profile's ladder facts. `values` holds the facts and the words messages may name."""
+
+    values: dict[str, Any]
+    ratios: dict[str, tuple[int, int]] = field(default_factory=dict)  # exact ratio facts: (num, den)
+    missing: dict[str, list[str]] = field(default_factory=dict)  # data-status fact → missing fields
+    growth: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # cagr fact → base, latest, years
+
+
+def _number(units: int) -> float | int:
+    return units // 10_000 if units % 10_000 == 0 else units / 10_000
+
+
+def _figure(
+    lf: LadderFacts,
+    entries: dict[int, YearFigures],
+    year: int,
+    name: str,
+    status: str,
+    value: str,
+    first_year: int,
+) -> int | None:
+    """One year's figure as exact units under `value`, with its status; None unless ok."""
+    entry = entries.get(year)
+    raw = getattr(entry, name) if entry is not None else None
+    if raw is not None:
+        units = to_units(raw)
+        lf.values[status] = "ok"
+        lf.values[value] = _number(units)
+        return units
+    if year < first_year:
+        lf.values[status] = "undefined"
+    else:
+        lf.values[status] = "missing"
+        lf.missing[status] = [f"years[{year}].{name}"]
+    return None
+
+
+def _ratio(lf: LadderFacts, status: str, value: str, num: int | None, den: int | None, paths: list[str]) -> None:
+    if num is None or den is None:
+        if paths:
+            lf.values[status] = "missing"
+            lf.missing[status] = paths
+        else:
+            lf.values[status] = "undefined"
+    elif den == 0:
+        lf.values[status] = "undefined"
+    else:
+        lf.values[status] = "ok"
+        lf.values[value] = exact_float(num, den)
+        lf.ratios[value] = (num, den)
+
+
+def _pair(
+    lf: LadderFacts,
+    entries: dict[int, YearFigures],
+    year: int,
+    part: str,
+    whole: str,
+    status: str,
+    value: str,
+    first_year: int,
+) -> None:
+    """part / whole of one year as an exact ratio fact with its data status."""
+    entry = entries.get(year)
+    if year < first_year and entry is None:
+        lf.values[status] = "undefined"
+        return
+    num = getattr(entry, part) if entry is not None else None
+    den = getattr(entry, whole) if entry is not None else None
+    paths = [f"years[{year}].{n}" for n, v in ((part, num), (whole, den)) if v is None]
+    _ratio(lf, status, value, None if num is None else to_units(num), None if den is None else to_units(den), paths)
+
+
+def _tri(value: bool | None) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def _jiangsu(profile: Profile) -> str:
+    declared = profile.enterprise.registered_in_jiangsu
+    if declared is not None:
+        return _tri(declared)
+    code = profile.company.credit_code
+    if code:
+        return "yes" if code[2:4] == JIANGSU_DIVISION else "no"
+    return "unknown"
+
+
+def _years_ago(values: dict[str, Any], name: str, year: int | None, evaluation_year: int) -> None:
+    values[f"has_{name}"] = year is not None
+    if year is not None:
+        values[f"{name}_year"] = year
+        values[f"{name}_years_ago"] = evaluation_year - year
+
+
+def base_facts(profile: Profile, derived: Derived, assessment: dict[str, Any]) -> LadderFacts:
+    """The facts every ladder pack may read (derived once per profile)."""
+    application = profile.application_date
+    year = application.year
+    last = year - 1
+    first_year = profile.company.registered_on.year
+    national = derived.facts
+    enterprise = profile.enterprise
+    funding = profile.funding
+    upkeep = profile.upkeep
+    ip = profile.ip
+    values: dict[str, Any] = {
+        "evaluation_year": year,
+        "last_year": last,
+        "registration_year": first_year,
+        "years_since_registration": year - first_year,
+        "days_registered": national["days_registered"],
+        "national_verdict": assessment["verdict"],
+        "innovation_min": assessment["innovation"]["min"],
+        "innovation_max": assessment["innovation"]["max"],
+        "usable_ip": national["usable_ip"],
+        "class1": ip.class1,
+        "ip_class2_owned": ip.class2,
+        "ip_owned": ip.class1 + ip.class2,
+        "staff_data": national["staff_data"],
+        "rd_data": national["rd_data"],
+        "cit_audit_based": enterprise.cit_audit_based,
+        "jiangsu": _jiangsu(profile),
+        "branch_office": enterprise.branch_office,
+        "sales_or_trading_company": enterprise.sales_or_trading_company,
+        "large_soe_or_foreign_base": enterprise.large_soe_or_foreign_base,
+        "excluded_sector": enterprise.excluded_sector,
+        "restricted_industry": enterprise.restricted_industry,
+        "super_deduction_excluded_industry": enterprise.super_deduction_excluded_industry,
+        "abnormal_operation_list": enterprise.abnormal_operation_list,
+        "serious_dishonesty_list": enterprise.serious_dishonesty_list,
+        "research_misconduct": enterprise.research_misconduct,
+        "provincial_rd_institution": profile.achievements.provincial_rd_institution,
+        "private_investment": funding.private_investment,
+        "listed": funding.listed,
+        "core_tech_breakthrough": funding.core_tech_breakthrough,
+        "valuation_usd_known": funding.valuation_usd is not None,
+        "valuation_known": funding.valuation_usd is not None or funding.valuation_cny is not None,
+        "valuation_usd": -1 if funding.valuation_usd is None else float(funding.valuation_usd),
+        "valuation_cny": -1 if funding.valuation_cny is None else float(funding.valuation_cny),
+        "has_certificate": profile.recognition is not None,
+        "rd_aux_accounts": profile.rd_management.rd_aux_accounts,
+        "rd_projects_filed": _tri(upkeep.rd_projects_filed),
+        "super_deduction_used": _tri(upkeep.super_deduction_used),
+    }
+    if assessment["readiness"] is not None:  # no fact is None (engine/ladder.py reads None as absent)
+        values["readiness"] = assessment["readiness"]
+    lf = LadderFacts(values)
+    for name in ("sci_tech_staff_ratio", "rd_expense_ratio"):
+        if name in national:
+            values[name] = national[name]
+            lf.ratios[name] = derived.context[name]
+    _years_ago(values, "national_award", profile.achievements.national_award_year, year)
+    _years_ago(values, "standard_led", profile.achievements.standard_led_year, year)
+    for name, data in (
+        ("ip_applications", "ip_applications_data"),
+        ("ip_applications_class1", "class1_applications_data"),
+    ):
+        count = getattr(upkeep, name)
+        values[data] = "missing" if count is None else "ok"
+        if count is None:
+            lf.missing[data] = [f"upkeep.{name}"]
+        else:
+            values[name] = count
+    since = dt.date(last, 1, 1)
+    values["incidents_since_last_year"] = sum(1 for i in profile.incidents if since <= i.date <= application)
+
+    entries = {entry.year: entry for entry in profile.years}
+    _figure(lf, entries, last, "staff_total", "last_year_staff_data", "last_year_staff_total", first_year)
+    _figure(lf, entries, last, "staff_sci_tech", "last_year_sci_tech_data", "last_year_sci_tech_staff", first_year)
+    sales = _figure(lf, entries, last, "sales_revenue", "last_year_sales_data", "last_year_sales", first_year)
+    _figure(lf, entries, last, "total_assets", "last_year_assets_data", "last_year_total_assets", first_year)
+    _figure(lf, entries, last, "rd_expense", "last_year_rd_data", "last_year_rd_expense", first_year)
+    _pair(
+        lf,
+        entries,
+        last,
+        "rd_expense",
+        "sales_revenue",
+        "last_year_rd_sales_data",
+        "last_year_rd_sales_ratio",
+        first_year,
+    )
+    _pair(
+        lf,
+        entries,
+        last,
+        "rd_expense",
+        "total_costs",
+        "last_year_rd_costs_data",
+        "last_year_rd_costs_ratio",
+        first_year,
+    )
+    # sales growth of the previous year over the one before: (S₋₁ − S₋₂) / S₋₂
+    before = entries.get(last - 1)
+    previous = before.sales_revenue if before is not None else None
+    if last - 1 < first_year and previous is None:
+        values["last_year_sales_growth_data"] = "undefined"
+    else:
+        paths = lf.missing.get("last_year_sales_data", []) + (
+            [f"years[{last - 1}].sales_revenue"] if previous is None else []
+        )
+        prev_units = None if previous is None else to_units(previous)
+        growth = None if sales is None or prev_units is None else sales - prev_units
+        _ratio(lf, "last_year_sales_growth_data", "last_year_sales_growth", growth, prev_units, paths)
+    return lf
+
+
+# certificate (packs with `certificate_validity_years`) ------------------------------------------------
+def anniversary(start: dt.date, years: int) -> dt.date:
+    """The corresponding day `years` later; the month's last day when there is none (民法典 202)."""
+    target = start.year + years
+    day = min(start.day, calendar.monthrange(target, start.month)[1])
+    return dt.date(target, start.month, day)
+
+
+def years_completed(start: dt.date, on: dt.date) -> int:
+    """Whole years completed by `on`: a year completes at the end of its corresponding day."""
+    years = on.year - start.year
+    while years > 0 and anniversary(start, years) >= on:
+        years -= 1
+    return max(years, 0)
+
+
+def _due_date(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _certificate(profile: Profile, parameters: dict[str, Any], values: dict[str, Any]) -> None:
+    recognition = profile.recognition
+    if recognition is None:
+        return
+    on = profile.application_date
+    issued = recognition.certificate_date
+    valid_until = anniversary(issued, int(parameters["certificate_validity_years"]))
+    month, day = int(parameters["annual_report_due_month"]), int(parameters["annual_report_due_day"])
+    filed = None if recognition.annual_reports_filed is None else set(recognition.annual_reports_filed)
+    required = [
+        y
+        for y in range(issued.year, on.year)
+        if _due_date(y + 1, month, day) < on and _due_date(y + 1, month, day) <= valid_until
+    ]
+    missing = [] if filed is None else [y for y in required if y not in filed]
+    report_year, report_due = on.year - 1, _due_date(on.year, month, day)
+    if report_year < issued.year or report_due > valid_until:
+        state = "not_required"
+    elif filed is None:
+        state = "unknown"
+    elif report_year in filed:
+        state = "filed"
+    else:
+        state = "due" if on <= report_due else "overdue"
+    values.update(
+        {
+            "certificate_date": issued.isoformat(),
+            "certificate_years_elapsed": years_completed(issued, on),
+            "valid_until": valid_until.isoformat(),
+            "expiry_year": valid_until.year,
+            "years_to_expiry_year": valid_until.year - on.year,
+            "annual_reports_data": "missing" if filed is None else "ok",
+            "annual_reports_missing": len(missing),
+            "missing_years": "、".join(map(str, missing)) or "—",
+            "annual_report_state": state,
+            "report_year": report_year,
+            "report_due": report_due.isoformat(),
+            "incidents_since_certificate": sum(1 for i in profile.incidents if issued <= i.date <= on),
+            "change_unreported": recognition.change_unreported,
+            "application_fraud": recognition.application_fraud,
+        }
+    )
+
+
+# provincial rounds (packs with `round_year`, growth with `base_year_offset`) --------------------------
+def _iroot(value: int, n: int) -> int:
+    """The integer n-th root of a non-negative integer, rounded down."""
+    if value < 2:
+        return value
+    root = round(float(value) ** (1.0 / n))
+    while root**n > value:
+        root -= 1
+    while (root + 1) ** n <= value:
+        root += 1
+    return root
+
+
+def exact_cagr(base: int, latest: int, years: int) -> float:
+    """(latest / base)^(1/years) − 1 as a float that orders exactly like the real number against any
+    threshold on the 1e-8 grid (engine.money.exact_float does the same for ratios)."""
+    scaled = latest * GRID**years
+    root = _iroot(scaled // base, years)  # floor(GRID × (latest/base)^(1/years))
+    if root**years * base == scaled:
+        return (root - GRID) / GRID
+    return (2 * (root - GRID) + 1) / (2 * GRID)
+
+
+def _round_growth(lf: LadderFacts, profile: Profile, prefix: str, figure: str, base_year: int, latest: int) -> None:
+    entries = {entry.year: entry for entry in profile.years}
+    first_year = profile.company.registered_on.year
+    values = lf.values
+    base = _figure(lf, entries, base_year, figure, f"{prefix}_base_data", f"{prefix}_base", first_year)
+    end = _figure(lf, entries, latest, figure, f"{prefix}_latest_data", f"{prefix}_latest", first_year)
+    before = _figure(lf, entries, latest - 1, figure, f"{prefix}_previous_data", f"{prefix}_previous", first_year)
+    status = f"{prefix}_cagr_data"
+    if base is None or end is None:
+        paths = lf.missing.get(f"{prefix}_base_data", []) + lf.missing.get(f"{prefix}_latest_data", [])
+        values[status] = "missing" if paths else "undefined"
+        if paths:
+            lf.missing[status] = paths
+    elif base == 0:
+        values[status] = "undefined"
+    else:
+        values[status] = "ok"
+        values[f"{prefix}_cagr"] = exact_cagr(base, end, latest - base_year)
+        lf.growth[f"{prefix}_cagr"] = (base, end, latest - base_year)
+    paths = lf.missing.get(f"{prefix}_latest_data", []) + lf.missing.get(f"{prefix}_previous_data", [])
+    if end is not None and before is not None:
+        values[f"{prefix}_growing"] = "yes" if end > before else "no"
+    elif paths:
+        values[f"{prefix}_growing"] = "unknown"
+        lf.missing[f"{prefix}_growing"] = paths
+    else:  # a year before the firm was registered: no growth can be shown
+        values[f"{prefix}_growing"] = "no"
+
+
+def _round(profile: Profile, parameters: dict[str, Any], lf: LadderFacts) -> None:
+    round_year = int(parameters["round_year"])
+    values = lf.values
+    values["round_year"] = round_year
+    values["founded_years_before_round"] = round_year - profile.company.registered_on.year
+    offset = parameters.get("base_year_offset")
+    if offset is None:
+        return
+    base_year, latest = round_year - int(offset), round_year - 1
+    values.update({"base_year": base_year, "latest_year": latest, "previous_year": latest - 1})
+    _round_growth(lf, profile, "round_sales", "sales_revenue", base_year, latest)
+    _round_growth(lf, profile, "round_employees", "employees", base_year, latest)
+    entries = {entry.year: entry for entry in profile.years}
+    _pair(
+        lf,
+        entries,
+        latest,
+        "rd_expense",
+        "sales_revenue",
+        "round_science_data",
+        "round_science_ratio",
+        profile.company.registered_on.year,
+    )
+
+
+def needs_own_facts(parameters: dict[str, Any]) -> bool:
+    """Whether a pack's facts differ from another's under the same names (a provincial round's years):
+    then it reads a copy of the base facts, else the base facts themselves."""
+    return "round_year" in parameters
+
+
+def pack_facts(profile: Profile, parameters: dict[str, Any], base: LadderFacts, own: bool) -> LadderFacts:
+    """The facts one pack reads: the base facts (a copy when `own`), plus what its parameters call for."""
+    lf = LadderFacts(dict(base.values), dict(base.ratios), dict(base.missing), dict(base.growth)) if own else base
+    if "certificate_validity_years" in parameters:
+        _certificate(profile, parameters, lf.values)
+    if "round_year" in parameters:
+        _round(profile, parameters, lf)
+    return lf
