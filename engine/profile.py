@@ -6,9 +6,11 @@ Cross-field rules raise errors named ``hnte_*`` whose bilingual text lives in ``
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -50,6 +52,30 @@ Headcount = Annotated[
 Count = Annotated[StrictInt, Field(ge=0)]
 
 
+def _iso_date(value: Any) -> Any:
+    # Only a calendar date as YYYY-MM-DD: a timestamp or a date-time would be a guess at what was meant.
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("hnte_date_format", "a date as YYYY-MM-DD is required")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("hnte_date_invalid", "no such date") from None
+    raise PydanticCustomError("hnte_date_format", "a date as YYYY-MM-DD is required")
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def today_in_china() -> dt.date:
+    """The default application date: today where the firms are (UTC+8), not where the server is."""
+    return dt.datetime.now(CHINA).date()
+
+
 class TechDomain(StrEnum):
     electronic_information = "electronic_information"
     biomedicine = "biomedicine"
@@ -82,7 +108,7 @@ class Company(ContractModel):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     credit_code: str | None = None
     town: str | None = None
-    registered_on: dt.date
+    registered_on: Date
 
     @field_validator("credit_code")
     @classmethod
@@ -93,7 +119,7 @@ class Company(ContractModel):
 
 
 class YearFigures(ContractModel):
-    year: Annotated[StrictInt, Field(ge=1900, le=2200)]
+    year: StrictInt  # any year: those outside the window are ignored
     sales_revenue: Money | None = None
     total_revenue: Money | None = None
     high_tech_revenue: Money | None = None
@@ -171,7 +197,7 @@ class IncidentKind(StrEnum):
 
 class Incident(ContractModel):
     kind: IncidentKind
-    date: dt.date
+    date: Date
     note: str | None = None
 
 
@@ -183,7 +209,7 @@ Year = Annotated[StrictInt, Field(ge=1900, le=2200)]
 class Recognition(ContractModel):
     """The HNTE certificate the firm currently holds (absent: none)."""
 
-    certificate_date: dt.date
+    certificate_date: Date
     certificate_number: Annotated[str, Field(max_length=50)] | None = None
     annual_reports_filed: list[Year] | None = None  # years whose annual development report was filed
     change_unreported: StrictBool = False  # a name or major change not reported within 3 months
@@ -245,7 +271,7 @@ class Upkeep(ContractModel):
 
 class Profile(ContractModel):
     company: Company
-    application_date: dt.date = Field(default_factory=dt.date.today)
+    application_date: Date = Field(default_factory=today_in_china)
     tech_domain: TechDomain | None = None
     years: list[YearFigures] = Field(default_factory=list)
     ip: IntellectualProperty = Field(default_factory=IntellectualProperty)

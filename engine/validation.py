@@ -1,64 +1,27 @@
-"""Input validation at the edge: every offending field, with a reason in Chinese and English."""
+"""Input validation at the edge: every offending field, with a reason in Chinese and English.
+
+pydantic reports each field's own errors, but stops at the first cross-field error of an object and skips
+an object's cross-field checks once one of its fields failed. So the contract's cross-field rules are also
+run over the raw input, on every value that parses by itself, and both lists are merged: every offending
+field is named once for each reason.
+"""
 
 import datetime as dt
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
 
-from engine.profile import Profile
+from engine.labels import field_label, message
+from engine.profile import ISO_DATE, Profile, today_in_china
 
-# pydantic error type → (zh, en); {…} fields come from the error's context.
-MESSAGES: dict[str, tuple[str, str]] = {
-    "missing": ("缺少必填字段", "This field is required"),
-    "int_type": ("应为整数", "Must be a whole number"),
-    "int_from_float": ("应为整数", "Must be a whole number"),
-    "int_parsing": ("应为整数", "Must be a whole number"),
-    "bool_type": ("应为 true 或 false", "Must be true or false"),
-    "bool_parsing": ("应为 true 或 false", "Must be true or false"),
-    "decimal_type": ("应为数字", "Must be a number"),
-    "decimal_parsing": ("应为数字", "Must be a number"),
-    "hnte_number_type": ("应为数字（不能是文本或布尔值）", "Must be a number (not text or a boolean)"),
-    "decimal_max_places": ("小数位数不得超过 {decimal_places} 位", "At most {decimal_places} decimal places"),
-    "finite_number": ("应为有限数值", "Must be a finite number"),
-    "greater_than_equal": ("不得小于 {ge}", "Must be at least {ge}"),
-    "less_than_equal": ("不得大于 {le}", "Must be at most {le}"),
-    "string_type": ("应为文本", "Must be text"),
-    "string_too_short": ("不得为空", "Must not be empty"),
-    "string_too_long": ("长度不得超过 {max_length} 个字符", "At most {max_length} characters"),
-    "date_type": ("应为 YYYY-MM-DD 格式的日期", "Must be a date as YYYY-MM-DD"),
-    "date_parsing": ("应为 YYYY-MM-DD 格式的日期", "Must be a date as YYYY-MM-DD"),
-    "date_from_datetime_parsing": ("应为 YYYY-MM-DD 格式的日期", "Must be a date as YYYY-MM-DD"),
-    "date_from_datetime_inexact": ("应为日期，不含时刻", "Must be a date without a time"),
-    "enum": ("取值应为以下之一：{expected}", "Must be one of: {expected}"),
-    "literal_error": ("取值应为以下之一：{expected}", "Must be one of: {expected}"),
-    "list_type": ("应为列表", "Must be a list"),
-    "model_type": ("应为对象", "Must be an object"),
-    "model_attributes_type": ("应为对象", "Must be an object"),
-    "dict_type": ("应为对象", "Must be an object"),
-    "json_invalid": ("不是有效的 JSON：{error}", "Not valid JSON: {error}"),
-    "json_type": ("应为 JSON 文本", "Must be JSON text"),
-    "hnte_credit_code": (
-        "统一社会信用代码格式错误或校验位不符（GB 32100-2015）",
-        "Malformed unified social credit code, or wrong check character (GB 32100-2015)",
-    ),
-    "hnte_part_exceeds_whole": ("{part} 不得大于 {whole}", "{part} must not exceed {whole}"),
-    "hnte_duplicate_year": ("年度 {year} 重复出现", "Year {year} appears more than once"),
-    "hnte_registered_after_application": (
-        "注册日期不得晚于申报日期",
-        "The registration date must not be after the application date",
-    ),
-    # the ladder's optional sections (docs/ladder.md)
-    "hnte_certificate_after_application": (
-        "证书发证日期不得晚于申报（评估）日期",
-        "The certificate date must not be after the application (assessment) date",
-    ),
-    "hnte_year_after_application": (
-        "年份不得晚于申报（评估）年度",
-        "The year must not be after the application (assessment) year",
-    ),
-}
+# (part, whole) pairs of a year entry: the part may not exceed the whole
+YEAR_PARTS = (
+    ("staff_sci_tech", "staff_total"),
+    ("rd_expense_domestic", "rd_expense"),
+    ("high_tech_revenue", "total_revenue"),
+)
 
 
 class ProfileInvalid(ValueError):
@@ -80,47 +43,97 @@ def field_path(loc: tuple[Any, ...]) -> str:
     return path or "(root)"
 
 
-def _translate(error: dict[str, Any]) -> dict[str, Any]:
+def _translate(error: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
+    """(field path, error type, bilingual reason)."""
     kind = error["type"]
     ctx = dict(error.get("ctx") or {})
     loc = tuple(error["loc"])
     if "at" in ctx:
         loc = loc + tuple(int(p) if p.isdigit() else p for p in str(ctx.pop("at")).split("."))
-    zh, en = MESSAGES.get(kind, ("取值无效：{msg}", "Invalid value: {msg}"))
+    template = message(kind) or message("fallback")
+    assert template is not None
     ctx.setdefault("msg", error.get("msg", ""))
+    text: dict[str, str] = {}
+    for lang in ("zh", "en"):
+        values = {k: v for k, v in ctx.items()}
+        for key in ("part", "whole"):  # field names in words
+            if key in values:
+                values[key] = field_label(str(values[key]))[lang]
+        try:
+            text[lang] = template[lang].format(**values)
+        except (KeyError, IndexError):
+            fallback = message("fallback")
+            assert fallback is not None
+            text[lang] = fallback[lang].format(msg=error.get("msg", ""))
+    return field_path(loc), kind, text
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
     try:
-        message = {"zh": zh.format(**ctx), "en": en.format(**ctx)}
-    except (KeyError, IndexError):
-        message = {"zh": f"取值无效：{error.get('msg', '')}", "en": f"Invalid value: {error.get('msg', '')}"}
-    return {"field": field_path(loc), "message": message}
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def _raw_cross_checks(data: Any) -> list[dict[str, Any]]:
-    """Profile-level checks that pydantic skips once a nested field failed: still report them."""
+    """The contract's cross-field rules over the raw input, wherever the values involved parse."""
     found: list[dict[str, Any]] = []
     if not isinstance(data, dict):
         return found
     years = data.get("years")
     if isinstance(years, list):
-        seen: set[Any] = set()
+        seen: set[int] = set()
         for index, entry in enumerate(years):
-            year = entry.get("year") if isinstance(entry, dict) else None
+            if not isinstance(entry, dict):
+                continue
+            year = entry.get("year")
             if isinstance(year, int) and not isinstance(year, bool):
                 if year in seen:
                     found.append(
-                        {"type": "hnte_duplicate_year", "loc": (), "ctx": {"year": year, "at": f"years.{index}.year"}}
+                        {"type": "hnte_duplicate_year", "loc": ("years", index, "year"), "ctx": {"year": year}}
                     )
                 seen.add(year)
+            for part, whole in YEAR_PARTS:
+                part_value, whole_value = _number(entry.get(part)), _number(entry.get(whole))
+                if part_value is not None and whole_value is not None and part_value > whole_value:
+                    found.append(
+                        {
+                            "type": "hnte_part_exceeds_whole",
+                            "loc": ("years", index, part),
+                            "ctx": {"part": part, "whole": whole},
+                        }
+                    )
+    ip = data.get("ip")
+    if isinstance(ip, dict):
+        used, owned = ip.get("class2_used"), ip.get("class2")
+        used = used if isinstance(used, int) and not isinstance(used, bool) else None
+        owned = 0 if owned is None else owned if isinstance(owned, int) and not isinstance(owned, bool) else None
+        if used is not None and owned is not None and used > owned:
+            found.append(
+                {
+                    "type": "hnte_part_exceeds_whole",
+                    "loc": ("ip", "class2_used"),
+                    "ctx": {"part": "ip.class2_used", "whole": "ip.class2"},
+                }
+            )
     company = data.get("company")
-    registered = company.get("registered_on") if isinstance(company, dict) else None
+    registered = _date(company.get("registered_on")) if isinstance(company, dict) else None
     applied = data.get("application_date")
-    try:
-        registered_on = dt.date.fromisoformat(registered) if isinstance(registered, str) else None
-        application = dt.date.fromisoformat(applied) if isinstance(applied, str) else dt.date.today()
-    except ValueError:
-        registered_on = None
-    if registered_on is not None and registered_on > application:
-        found.append({"type": "hnte_registered_after_application", "loc": (), "ctx": {"at": "company.registered_on"}})
+    application = today_in_china() if applied is None else _date(applied)
+    if registered is not None and application is not None and registered > application:
+        found.append({"type": "hnte_registered_after_application", "loc": ("company", "registered_on")})
     return found
 
 
@@ -129,18 +142,18 @@ def validate_profile(data: Any) -> Profile:
     if isinstance(data, bytes | str):
         try:
             data = json.loads(data, parse_float=Decimal)
-        except json.JSONDecodeError as error:
-            raise ProfileInvalid(
-                [_translate({"type": "json_invalid", "loc": (), "ctx": {"error": str(error)}})]
-            ) from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            path, _, text = _translate({"type": "json_invalid", "loc": (), "ctx": {"error": str(error)}})
+            raise ProfileInvalid([{"field": path, "message": text}]) from None
     try:
         return Profile.model_validate(data)
     except ValidationError as error:
-        raw = [dict(e) for e in error.errors()]
-        raw += [e for e in _raw_cross_checks(data) if e["type"] not in {r["type"] for r in raw}]
-        translated: list[dict[str, Any]] = []
+        raw = [dict(e) for e in error.errors()] + _raw_cross_checks(data)
+        errors: list[dict[str, Any]] = []
+        seen: set[tuple[str, str]] = set()
         for item in raw:
-            entry = _translate(item)
-            if entry not in translated:
-                translated.append(entry)
-        raise ProfileInvalid(translated) from None
+            path, kind, text = _translate(item)
+            if (path, kind) not in seen:
+                seen.add((path, kind))
+                errors.append({"field": path, "message": text})
+        raise ProfileInvalid(errors) from None
