@@ -15,7 +15,7 @@ from engine.compiler import CompiledGroup, CompiledPack, CompiledRule
 from engine.facts import Derived
 from engine.formatting import format_value
 from engine.gaps import GAPS, growth_rate_next_band, transformations_to_next_band
-from engine.money import round_ratio
+from engine.money import floor_ratio, round_ratio
 from engine.pack import Rule, Shortfall, Target
 from engine.readiness import criterion_progress, readiness_index
 from engine.runtime import RulesEngineError
@@ -243,7 +243,8 @@ class AssessmentBuilder:
             raw_actual = extra[fact] if fact in extra else derived.facts.get(fact)
         actual = raw_actual
         if view.unit == "ratio" and fact in derived.context:
-            actual = round_ratio(*derived.context[fact])
+            rounding = floor_ratio if view.passed is False else round_ratio
+            actual = rounding(*derived.context[fact])
         elif actual is not None:
             actual = _plain_number(actual)
         gap = GAPS[view.gap](derived, view.threshold_raw, raw_actual) if view.gap else None

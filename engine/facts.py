@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from engine.money import exact_float, to_units
+from engine.money import SCALE, clamp_int, exact_float, to_units
 from engine.profile import Profile, YearFigures
 from engine.window import Window, window_of
 
@@ -116,9 +116,9 @@ def derive(profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Deriv
     ip = profile.ip
     facts: dict[str, Any] = {
         "days_registered": (application - profile.company.registered_on).days,
-        "usable_ip": ip.usable,
-        "class1": ip.class1,
-        "usable_class2": ip.usable_class2,
+        "usable_ip": clamp_int(ip.usable),
+        "class1": clamp_int(ip.class1),
+        "usable_class2": clamp_int(ip.usable_class2),
         "supports_main_products": ip.supports_main_products,
         "self_developed": ip.self_developed,
         "standards": ip.standards,
@@ -141,7 +141,7 @@ def derive(profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Deriv
         _ratio(derived, entries, latest, "sci_tech_staff_ratio", "staff_data", "staff_sci_tech", "staff_total")
         money = _ratio(derived, entries, years, "rd_expense_ratio", "rd_data", "rd_expense", "sales_revenue")
         if facts["rd_data"] == "ok":
-            facts["latest_sales"] = money["sales_revenue"][-1] / 10_000  # decides the tier
+            facts["latest_sales"] = exact_float(money["sales_revenue"][-1], SCALE)  # decides the tier
         _ratio(derived, entries, years, "rd_domestic_share", "domestic_data", "rd_expense_domestic", "rd_expense")
         _ratio(
             derived, entries, latest, "high_tech_revenue_share", "high_tech_data", "high_tech_revenue", "total_revenue"
@@ -153,6 +153,7 @@ def derive(profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Deriv
         last = max(past)
         facts["days_since_last_incident"] = (application - last).days
         derived.context["last_incident"] = last
+        derived.context["incident_dates"] = sorted(incident.date for incident in profile.incidents)
 
     # transformation: Σ over the window / operating years; an absent year entry makes it unknown
     if not years:

@@ -49,14 +49,28 @@ def ip_needed(derived: Derived, threshold: Any, actual: Any) -> int:
     return int(threshold) - int(derived.facts["usable_ip"])
 
 
-def date_registration_age_met(derived: Derived, threshold: Any, actual: Any) -> str:
+def date_registration_age_met(derived: Derived, threshold: Any, actual: Any) -> str | None:
     registered: dt.date = derived.context["registered_on"]
-    return (registered + dt.timedelta(days=int(threshold))).isoformat()
+    try:
+        return (registered + dt.timedelta(days=int(threshold))).isoformat()
+    except OverflowError:  # beyond 9999-12-31: no such date
+        return None
 
 
-def date_compliance_window_met(derived: Derived, threshold: Any, actual: Any) -> str:
-    last: dt.date = derived.context["last_incident"]
-    return (last + dt.timedelta(days=int(threshold) + 1)).isoformat()
+def date_compliance_window_met(derived: Derived, threshold: Any, actual: Any) -> str | None:
+    """The first date from which no declared incident lies in the window before it — incidents dated after
+    the application date included, since the firm has told us of them."""
+    window = dt.timedelta(days=int(threshold))
+    incidents: list[dt.date] = derived.context["incident_dates"]
+    try:
+        day = derived.context["last_incident"] + window + dt.timedelta(days=1)
+        while True:
+            inside = [d for d in incidents if day - window <= d <= day]
+            if not inside:
+                return day.isoformat()
+            day = max(inside) + window + dt.timedelta(days=1)
+    except OverflowError:
+        return None
 
 
 def points_needed(derived: Derived, threshold: Any, actual: Any) -> int:
