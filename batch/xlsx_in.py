@@ -164,22 +164,24 @@ def _namespace(root: bytes, prefix: str) -> str:
 
 
 def _cell_value(cell: Element, tables: BookTables, value_tag: str, formula_tag: str, inline_tag: str) -> Any:
-    kind = cell.get("t", "n")
-    formula = cell.find(formula_tag)
-    if formula is not None:
-        return "=" + (formula.text or "")
-    if kind == "inlineStr":
-        inline = cell.find(inline_tag)
-        return "".join(inline.itertext()) if inline is not None else None
-    text = cell.findtext(value_tag)
-    if text is None or text == "":
+    text = None
+    for child in cell:  # usually one child, <v>; one pass instead of a find() per kind of child
+        tag = child.tag
+        if tag == value_tag:
+            text = child.text
+        elif tag == formula_tag:
+            return "=" + (child.text or "")
+        elif tag == inline_tag:
+            return "".join(child.itertext())
+    if not text:
         return None
+    kind = cell.get("t", "n")
     if kind == "n":
         value = _number(text)
-        style = int(cell.get("s", 0))
-        if style in tables.date_styles:
+        style = cell.get("s")
+        if style is not None and int(style) in tables.date_styles:
             try:
-                return from_excel(value, tables.epoch, timedelta=style in tables.timedelta_styles)
+                return from_excel(value, tables.epoch, timedelta=int(style) in tables.timedelta_styles)
             except (OverflowError, ValueError):
                 return "#VALUE!"  # a date style on a number no date can have: an error, as openpyxl reads it
         return value
