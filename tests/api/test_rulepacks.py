@@ -50,3 +50,11 @@ def test_the_pack_page_reads_like_the_rules(client: TestClient) -> None:
     english = client.get("/rulepacks/hnte-national-2016?lang=en")
     assert "R&amp;D expense to sales ratio" in english.text
     assert client.get("/rulepacks").status_code == 200
+
+
+def test_every_pack_reads_as_data_and_as_a_page(client: TestClient) -> None:
+    for pack in default_assessor().packs:
+        data = client.get(f"/v1/rulepacks/{pack.id}")
+        assert data.status_code == 200 and data.json()["version"] == pack.version
+        page = client.get(f"/rulepacks/{pack.id}")
+        assert page.status_code == 200 and pack.version in page.text
