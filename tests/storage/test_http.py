@@ -147,3 +147,19 @@ def test_the_bureau_triages_a_pool_in_pages_and_exports_a_filtered_view(client: 
     assert names == [f["name"] for f in api["firms"]]
     wrong = client.post("/pools/login", data={"token": "hnte_nope"})
     assert wrong.status_code == 401 and "令牌无效" in wrong.text
+
+
+def test_pool_pages_in_english_and_for_a_pool_of_bad_rows_only(client: TestClient) -> None:
+    token = add_user("bureau", "bureau")
+    job = finished(client, token, upload(client, token, b"{not json\n[1]\n", name="broken").json()["id"])
+    assert job["status"] == "done"
+    client.post("/pools/login", data={"token": token})
+    page = client.get(f"/pools/{job['pool_id']}?lang=en", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "Ranked by readiness（0）" in page.text and "Rows with errors（2）" in page.text
+    good = finished(client, token, upload(client, token, jsonl(5, seed=8)).json()["id"])
+    firm_id = client.get(f"/v1/pools/{good['pool_id']}/firms", headers=bearer(token)).json()["firms"][0]["firm_id"]
+    firm = client.get(f"/pools/firms/{firm_id}?lang=en", headers={"accept": "text/html"})
+    assert firm.status_code == 200 and "Assessments across seasons" in firm.text
+    progress = client.get(f"/pools/jobs/{good['id']}?lang=en", headers={"accept": "text/html"})
+    assert progress.status_code == 200 and "Download the result workbook" in progress.text
