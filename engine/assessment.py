@@ -15,6 +15,7 @@ from engine.compiler import CompiledGroup, CompiledPack, CompiledRule
 from engine.facts import Derived
 from engine.formatting import format_value
 from engine.gaps import GAPS, growth_rate_next_band, transformations_to_next_band
+from engine.labels import describe_fields
 from engine.money import floor_ratio, round_ratio
 from engine.pack import Rule, Shortfall, Target
 from engine.readiness import criterion_progress, readiness_index
@@ -93,7 +94,7 @@ def _static_item_shortfall(target_id: str, target: Target, rule: Rule) -> dict[s
         "message": _item_message(target, rule.points),
         "citation": target.citation,
         "code": rule.shortfall.code,
-        "remediation": {"zh": r.zh, "en": r.en, "quantity": None, "unit": r.unit},
+        "remediation": {"zh": r.zh, "en": r.en, "quantity": r.quantity, "unit": r.unit},
     }
 
 
@@ -163,7 +164,15 @@ def _plain_number(value: Any) -> Any:
 
 
 def _missing_text(paths: list[str]) -> dict[str, str]:
-    return {"zh": "、".join(paths), "en": ", ".join(paths)}
+    return describe_fields(paths)
+
+
+def window_text(years: tuple[int, ...]) -> dict[str, str]:
+    """The window in words: 2022–2024 年度 / 2022–2024."""
+    if not years:
+        return {"zh": "（无会计年度）", "en": "(no accounting year)"}
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return {"zh": f"{span} 年度", "en": span}
 
 
 def _texts(view: RuleView, actual: Any, gap: Any, extra: dict[str, Any]) -> dict[str, str]:
@@ -277,7 +286,9 @@ class AssessmentBuilder:
             entry["missing"] = missing
         return entry
 
-    def criterion_shortfall(self, criterion_id: str, view: RuleView, entry: dict[str, Any]) -> dict[str, Any] | None:
+    def criterion_shortfall(
+        self, criterion_id: str, view: RuleView, entry: dict[str, Any], window: dict[str, str]
+    ) -> dict[str, Any] | None:
         shortfall = view.shortfall
         if shortfall is None:
             return None
@@ -289,8 +300,8 @@ class AssessmentBuilder:
             "criterion": criterion_id,
             "message": entry["message"],
             "remediation": {
-                "zh": remediation.zh.format(gap=gap_zh, missing=missing["zh"]),
-                "en": remediation.en.format(gap=gap_en, missing=missing["en"]),
+                "zh": remediation.zh.format(gap=gap_zh, missing=missing["zh"], window=window["zh"]),
+                "en": remediation.en.format(gap=gap_en, missing=missing["en"], window=window["en"]),
                 "quantity": entry["gap"],
                 "unit": remediation.unit,
             },
@@ -354,8 +365,16 @@ class AssessmentBuilder:
             quantity = transformations_to_next_band(derived, steps)
             gap_zh = gap_en = str(quantity)
         else:
-            quantity = growth_rate_next_band(derived, view.target_id, steps)
-            gap_zh, gap_en = format_value(quantity, "ratio")
+            bound = growth_rate_next_band(derived, view.target_id, steps)
+            if bound is None:
+                return None
+            op, quantity = bound
+            percent = format_value(quantity, "ratio")[0]
+            gap_zh, gap_en = (
+                (f"不低于 {percent}", f"of at least {percent}")
+                if op == ">="
+                else (f"高于 {percent}", f"above {percent}")
+            )
         if quantity is None:
             return None
         return {
@@ -390,10 +409,15 @@ class AssessmentBuilder:
                     }
                 else:
                     item_entries[tid] = {"min": points[0], "max": points[1]}
+                convention = self.views[id(items[tid])].convention
+                if convention is not None:  # a product convention behind this item's range: say so
+                    item_entries[tid]["convention"] = convention
             low, high = min(low, max_points), min(high, max_points)
             entry: dict[str, Any] = {"min": low, "max": high}
             if not (len(members) == 1 and members[0] == indicator_id):
                 entry["items"] = item_entries
+            elif "convention" in item_entries[indicator_id]:
+                entry["convention"] = item_entries[indicator_id]["convention"]
             if indicator_id == "transformation":
                 ratio = context.get("transformation")
                 entry["average"] = round_ratio(*ratio) if ratio else None
@@ -415,7 +439,11 @@ class AssessmentBuilder:
         items: dict[str, CompiledRule],
     ) -> dict[str, Any]:
         indicators, low, high = innovation
-        extra = {"innovation_min": low, "innovation_max": high}
+        extra: dict[str, Any] = {
+            "innovation_min": low,
+            "innovation_max": high,
+            "window": window_text(derived.window.years),
+        }
         criteria: dict[str, Any] = {}
         shortfalls: list[dict[str, Any]] = []
         progress: list[float] = []
@@ -431,7 +459,7 @@ class AssessmentBuilder:
             if criterion_id == "innovation_score":
                 pass_mark = view.threshold
             if view.passed is not True:
-                shortfall = self.criterion_shortfall(criterion_id, view, entry)
+                shortfall = self.criterion_shortfall(criterion_id, view, entry, extra["window"])
                 if shortfall:
                     shortfalls.append(shortfall)
             elif readiness_settings is not None and criterion_id != "innovation_score":

@@ -113,7 +113,7 @@ def transformations_to_next_band(derived: Derived, steps: list[tuple[str, float]
     return max(whole - total, 1)
 
 
-def growth_rate_next_band(derived: Derived, item: str, steps: list[tuple[str, float]]) -> float | None:
+def growth_rate_next_band(derived: Derived, item: str, steps: list[tuple[str, float]]) -> tuple[str, float] | None:
+    """(op, rate) of the next band: (">=", 0.05) reads "at least 5%", (">", 0) "above 0%"."""
     rate = derived.context.get(item)
-    bound = next_band_bound(steps, rate[0] / rate[1] if rate else 0.0)
-    return None if bound is None else float(bound[1])
+    return next_band_bound(steps, rate[0] / rate[1] if rate else 0.0)

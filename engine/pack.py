@@ -67,6 +67,7 @@ class Remediation(Strict):
     zh: str
     en: str
     unit: str | None = None
+    quantity: int | None = None  # for a remedy whose quantity no profile changes
 
 
 class Shortfall(Strict):
@@ -110,6 +111,7 @@ class Bands(Strict):
     otherwise: tuple[int, int]
     undefined: tuple[int, int]
     missing: tuple[int, int]
+    undefined_shortfall: Shortfall | None = None
 
 
 class Answers(Strict):
@@ -143,6 +145,7 @@ class Indicator(Strict):
 class Group(Strict):
     group: str
     indicator: Indicator | None = None
+    remedies: dict[str, Shortfall] = Field(default_factory=dict)  # shared by several rules (YAML anchors)
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     targets: dict[str, Target]
 
@@ -201,7 +204,11 @@ def _expand_bands(target: Target) -> list[Rule]:
     assert upper is not None
     below = {"<": upper[1]} if upper[0] == ">=" else {"<=": upper[1]}
     rules.append(Rule(id="below_bands", when={bands.data: "ok", bands.value: below}, points=bands.otherwise))
-    rules.append(Rule(id="undefined", when={bands.data: "undefined"}, points=bands.undefined))
+    rules.append(
+        Rule(
+            id="undefined", when={bands.data: "undefined"}, points=bands.undefined, shortfall=bands.undefined_shortfall
+        )
+    )
     rules.append(Rule(id="missing", when={bands.data: "missing"}, points=bands.missing))
     return rules
 
