@@ -140,11 +140,7 @@ class LadderEvaluator:
         self._plans: dict[dt.date, DatePlan] = {}
         # every fact a ladder rule reads, whatever its date: the outcomes worth exporting to other packs
         self._read = {
-            fact
-            for lp in packs
-            for target in lp.pack.targets().values()
-            for rule in target.rules
-            for fact in rule.when
+            fact for lp in packs for target in lp.pack.targets().values() for rule in target.rules for fact in rule.when
         }
         self._compiled: dict[tuple[str, dt.date | None], PackPlan] = {}
         self._lock = threading.RLock()

@@ -92,7 +92,7 @@ def make_view(compiled_rule: CompiledRule) -> View:
     message = rule.message
     named = (_fields(message.zh) | _fields(message.en)) if message else set()
     static = None
-    if not (rule.actual or rule.gap or data_facts or named):
+    if rule.verdict != NOT_APPLICABLE and not (rule.actual or rule.gap or data_facts or named):
         static = {
             "passed": rule.passed,
             "actual": None,
