@@ -74,7 +74,7 @@ def test_the_report_shows_verdict_criteria_chart_shortfalls_and_disclaimer(clien
     assert "710 万元" in page  # the gap, in its unit
     assert "第十一条（五）" in page
     assert "<svg" in page and "及格线 71" in page
-    assert "窗口期内研发费用合计需再增加 710 万元" in page  # the remedy
+    assert "2022–2024 年度研发费用合计需再增加 710 万元" in page  # the remedy
     assert "不代表认定机构的正式结论" in page
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["x-rules-version"] == "hnte-national-2016@1"
