@@ -7,6 +7,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from cli.ladder_report import render_ladder
+
 CRITERIA_ORDER = (
     "registration_age",
     "core_ip",
@@ -149,6 +151,7 @@ def render(assessment: dict[str, Any], lang: str = "zh") -> Group:
     parts = [Panel(head, title=w["title"]), criteria, notes, scores, Panel(lines, title=w["shortfalls"])]
     if assessment.get("readiness_convention"):
         parts.append(Text(f"* {w['readiness']}: {assessment['readiness_convention'][lang]}", style="dim"))
+    parts += render_ladder(assessment, lang)  # the cultivation ladder, when tier packs are loaded
     if assessment.get("disclaimer"):
         parts.append(Text(assessment["disclaimer"][lang], style="dim italic"))
     return Group(*parts)
