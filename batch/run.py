@@ -9,7 +9,7 @@ from typing import Protocol
 from batch.outcome import RowOutcome
 from batch.readers import InputRefused, open_source
 from batch.scoring import CHUNK_ROWS, ChunkResult, ScoringRequest, chunks, default_workers, score_stream
-from batch.writers import BatchNotes, OutcomeWriter, XlsxOutcomeWriter, open_writer
+from batch.writers import BatchNotes, OutcomeWriter, XlsxOutcomeWriter, open_writer, output_format
 
 Progress = Callable[[int, int | None], None]  # (rows done, rows expected or None)
 
@@ -48,6 +48,8 @@ def run_batch(
     """Score `input_path` into `output_path` (format by extension). Raises InputRefused for a file that
     cannot be read at all, or that has more than `max_rows` rows; a bad row is an outcome with errors."""
     started = time.perf_counter()
+    if output_path is not None:
+        output_format(output_path)  # refuse an unknown output type before reading anything
     source = open_source(input_path)
     if writer is None and output_path is not None:
         writer = open_writer(output_path)
