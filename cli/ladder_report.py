@@ -9,6 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from engine.ladder import explaining
+
 WORDS = {
     "zh": {
         "title": "培育阶梯",
@@ -70,18 +72,6 @@ def _criterion_line(entry: dict[str, Any], lang: str, w: dict[str, str]) -> Text
     return line
 
 
-def _explaining(tier: dict[str, Any]) -> list[str]:
-    """The criteria that explain the status: what qualified a met tier, what is lacking otherwise."""
-    criteria = tier["criteria"]
-    if tier["status"] == "met":
-        wanted = list(tier.get("required", []))
-        route = tier.get("route")
-        if route:
-            wanted += [c for c in tier["routes"][route]["criteria"] if c not in wanted]
-        return [c for c in wanted if c in criteria] or list(criteria)
-    return [c for c, entry in criteria.items() if entry["passed"] is not True]
-
-
 def render_ladder(assessment: dict[str, Any], lang: str = "zh") -> list[RenderableType]:
     ladder = assessment.get("ladder")
     if not ladder:
@@ -125,7 +115,7 @@ def render_ladder(assessment: dict[str, Any], lang: str = "zh") -> list[Renderab
         details.append(f"{tier['title'][lang]} — ", style="bold")
         details.append(w.get(tier["status"], tier["status"]), style=STATUS_STYLE.get(tier["status"], ""))
         details.append(f"  〔{w['citation']}: {tier['citation']}〕\n", style="dim")
-        for criterion_id in _explaining(tier):
+        for criterion_id in explaining(tier):
             details.append_text(_criterion_line(tier["criteria"][criterion_id], lang, w))
             details.append("\n")
     notes = {tier["example_note"][lang] for tier in tiers.values() if tier.get("example_note")}

@@ -466,3 +466,16 @@ def _next(tier_id: str, tiers: dict[str, Any], assessment: dict[str, Any]) -> di
         else:
             failing.append({"id": criterion_id, **criteria[criterion_id]})
     return {"id": tier_id, "title": tier["title"], "status": tier["status"], "route": route_id, "failing": failing}
+
+
+def explaining(tier: dict[str, Any]) -> list[str]:
+    """The criteria that explain a tier's status: what qualified a met tier (its required criteria and
+    the route that passed), what a tier not met still lacks (its criteria not passed)."""
+    criteria = tier["criteria"]
+    if tier["status"] == "met":
+        wanted = list(tier.get("required", []))
+        route = tier.get("route")
+        if route:
+            wanted += [c for c in tier["routes"][route]["criteria"] if c not in wanted]
+        return [c for c in wanted if c in criteria] or list(criteria)
+    return [c for c, entry in criteria.items() if entry["passed"] is not True]

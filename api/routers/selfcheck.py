@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from api import ladder_view  # noqa: F401 — adds the cultivation ladder to the report
 from api.dependencies import EngineDep
 from api.report_view import report_context
 from api.selfcheck_form import (
