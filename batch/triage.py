@@ -16,6 +16,7 @@ from fractions import Fraction
 from functools import cache
 from typing import Any
 
+from batch.tiers import TierTally, tier_fields
 from engine import RulePack, load_packs
 from engine.assessor import HNTE_FAMILY
 from engine.bilingual import Bilingual
@@ -151,6 +152,12 @@ class FirmSummary:
     shortfall_keys: list[str]
     main_shortfalls: dict[str, str]
     borderline: list[dict[str, str]] = field(default_factory=list)
+    # the cultivation ladder (batch.tiers): the highest tier reached, the next one, every tier reached
+    tier: str | None = None
+    tier_title: dict[str, str] | None = None
+    next_tier: str | None = None
+    next_tier_title: dict[str, str] | None = None
+    tiers_met: list[str] = field(default_factory=list)
 
     @property
     def is_borderline(self) -> bool:
@@ -182,6 +189,7 @@ def summarise(row: int, assessment: dict[str, Any]) -> FirmSummary:
             "en": "; ".join(s["message"]["en"] for s in main if s.get("message")),
         },
         borderline=borderline_reasons(assessment),
+        **tier_fields(assessment),
     )
 
 
@@ -197,6 +205,7 @@ class PoolTally:
     shortfalls: Counter[str] = field(default_factory=Counter)
     rules_versions: Counter[str] = field(default_factory=Counter)
     verdict_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    tiers: TierTally = field(default_factory=TierTally)
 
     def add(self, summary: FirmSummary) -> None:
         self.assessed += 1
@@ -206,3 +215,4 @@ class PoolTally:
         self.shortfalls.update(summary.shortfall_keys)
         self.rules_versions[summary.rules_version] += 1
         self.borderline += summary.is_borderline
+        self.tiers.add(summary)

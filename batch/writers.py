@@ -21,6 +21,7 @@ from typing import IO, Any, Protocol
 
 from batch.columns import BY_KEY
 from batch.outcome import RowOutcome, contract_errors
+from batch.tiers import highest_tier_cell, next_tier_cell
 from batch.triage import OUTCOME_LABELS, FirmSummary, PoolTally, gap_units, shortfall_label, target_titles
 from batch.xlsx_out import HEADER_STYLE, SheetLayout, StreamingWorkbook, is_formula_like, render_cells
 from engine.assessment import CRITERIA
@@ -77,6 +78,8 @@ def result_columns() -> list[ResultColumn]:
         ResultColumn("所在区镇", "Town", lambda s: s.town, 14),
         ResultColumn("结论", "Verdict", lambda s: s.verdict_label["zh"], 14),
         ResultColumn("结论代码", "Verdict code", lambda s: s.verdict, 12),
+        ResultColumn("培育层级", "Ladder tier", highest_tier_cell, 18),
+        ResultColumn("下一层级", "Next tier", next_tier_cell, 18),
         ResultColumn("准备度", "Readiness", lambda s: s.readiness, 8),
         ResultColumn("创新能力最低分", "Innovation min", lambda s: s.innovation_min, 8),
         ResultColumn("创新能力最高分", "Innovation max", lambda s: s.innovation_max, 8),
@@ -234,6 +237,7 @@ class SummarySheet:
             share = round(count / tally.assessed, 4) if tally.assessed else None
             self.line(f"{label['zh']} {label['en']}", count, share)
         self.gap()
+        tally.tiers.write(self.line, self.gap)
         self.line(f"临界企业 Borderline firms（{tally.borderline}）", bold=True)
         self.line(
             "创新能力区间跨越及格线，或某项硬性条件距门槛不到 10%（|实际−门槛| ≤ 10%×门槛）",
