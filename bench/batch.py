@@ -1,7 +1,7 @@
 """Batch benchmark: synthetic profiles from the fixtures generator written as a filled template (.xlsx),
 then `hnte batch` .xlsx → .xlsx end to end, with 1 and with 2 scoring processes: profiles/s, the peak
 RSS of the whole process tree (the parent and its scoring processes, summed), and the CPU time the tree
-spent per profile — which, unlike the wall-clock rate, does not depend on what else the machine runs.
+spent per profile — which depends far less than the wall-clock rate on what else the machine runs.
 
 HNTE_BENCH_BATCH_ROWS sets the number of profiles (default 100,000); the input workbook is kept in
 var/bench/ and reused, since writing it is not what is measured.
