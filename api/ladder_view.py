@@ -6,6 +6,7 @@ self-check report (before the disclaimer).
 from typing import Any
 
 from api.report_view import ReportSection, add_report_section
+from batch.tiers import ladder_tiers
 from engine import Profile
 from engine.ladder import explaining
 
@@ -76,6 +77,11 @@ def ladder_context(assessment: dict[str, Any], profile: Profile) -> dict[str, An
             "unavailable": [u["message"] for u in ladder.get("unavailable", [])],
         }
     }
+
+
+def tier_titles() -> dict[str, dict[str, Any]]:
+    """The pool view's tiers, by rank: title, and whether its criteria are the district's examples."""
+    return {tier_id: {"title": title, "example": example} for tier_id, (title, example) in ladder_tiers().items()}
 
 
 add_report_section(ReportSection("ladder", "report/_ladder.html", ladder_context))

@@ -30,8 +30,13 @@ def criterion_titles() -> dict[str, dict[str, str]]:
     return {criterion: titles[criterion].as_dict() for criterion in CRITERIA}
 
 
-def filter_from(verdict: str | None, town: str | None, failing: str | None, borderline: bool) -> PoolFilter:
-    return PoolFilter(verdict=verdict or None, town=town, borderline=borderline, facets={"failing": failing or ""})
+def filter_from(
+    verdict: str | None, town: str | None, failing: str | None, borderline: bool, tier: str | None = None
+) -> PoolFilter:
+    facets = {"failing": failing or ""}
+    if tier:  # the firms whose highest ladder tier it is ("none": no tier reached)
+        facets["tier"] = tier
+    return PoolFilter(verdict=verdict or None, town=town, borderline=borderline, facets=facets)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,9 @@ def firm_row(assessment: Assessment) -> dict[str, Any]:
         "unknown": summary.get("unknown", []),
         "borderline": summary.get("borderline", []),
         "main_shortfalls": summary.get("main_shortfalls"),
+        "tier": summary.get("tier"),
+        "next_tier": summary.get("next_tier"),
+        "tiers_met": summary.get("tiers_met", []),
         "rules_version": assessment.rules_version,
     }
 

@@ -28,6 +28,10 @@ FACETS: dict[str, Callable[[FirmSummary], Sequence[str]]] = {
     "failing": lambda s: s.failing,
     "unknown": lambda s: s.unknown,
     "shortfall": lambda s: s.shortfall_keys,
+    # the cultivation ladder (batch.tiers): the highest tier ("none" when the firm reaches none), and
+    # every tier reached; nothing for an assessment made without the ladder
+    "tier": lambda s: [s.tier or "none"] if s.tier or s.next_tier else [],
+    "tier_met": lambda s: s.tiers_met,
 }
 
 

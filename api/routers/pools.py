@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
+from api.ladder_view import tier_titles
 from api.pool_access import TOKEN_COOKIE, CurrentUser, StoredDataRoute, not_found
 from api.routers.batches import XLSX_TYPE, UploadRefused, accept_upload, job_view
 from api.templating import NavLink, add_nav_link, render
@@ -50,6 +51,7 @@ add_nav_link(NavLink("/pools", "培育库", "Pools"))
 Verdict = Annotated[str | None, Query(max_length=20)]
 Town = Annotated[str | None, Query(max_length=200)]
 Failing = Annotated[str | None, Query(max_length=60)]
+Tier = Annotated[str | None, Query(max_length=60)]  # a ladder tier id, or "none"
 
 
 # --- API -------------------------------------------------------------------------------------------
@@ -92,12 +94,13 @@ def get_pool_firms(
     town: Town = None,
     failing: Failing = None,
     borderline: bool = False,
+    tier: Tier = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = PAGE_SIZE,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Any:
     if get_pool(user, pool_id) is None:
         return not_found()
-    chosen = PoolFilter(verdict=verdict, town=town, borderline=borderline, facets={"failing": failing or ""})
+    chosen = filter_from(verdict, town, failing, borderline, tier)
     total, firms = ranked_firms(pool_id, chosen, limit=limit, offset=offset)
     return {"total": total, "firms": [firm_row(f) for f in firms]}
 
@@ -219,6 +222,7 @@ def pool_page(
     failing: Failing = None,
     borderline: bool = False,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    tier: Tier = None,
 ) -> Response:
     pool = get_pool(user, pool_id)
     if pool is None:
@@ -231,12 +235,12 @@ def pool_page(
             },
             status_code=404,
         )
-    chosen = filter_from(verdict, town, failing, borderline)
+    chosen = filter_from(verdict, town, failing, borderline, tier)
     total, firms = ranked_firms(pool_id, chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    edge_filter = filter_from(verdict, town, failing, True)
+    edge_filter = filter_from(verdict, town, failing, True, tier)
     edge_total, edge = ranked_firms(pool_id, edge_filter, limit=50)
     counts = pool_counts(pool_id, chosen)
-    params = {"verdict": verdict, "town": town, "failing": failing, "borderline": borderline}
+    params = {"verdict": verdict, "town": town, "failing": failing, "borderline": borderline, "tier": tier}
     context = {
         "user": user,
         "pool": pool,
@@ -251,6 +255,8 @@ def pool_page(
         "verdicts": verdict_labels(),
         "criteria": criterion_titles(),
         "facet_filters": FACET_FILTERS,
+        "tiers": tier_titles(),
+        "tier_counts": {facet: dict(counts.facets.get(facet, [])) for facet in ("tier", "tier_met")},
         "chosen": params,
         "query": _query(**params),
         "page_query": lambda n: _query(**params, page=n),
@@ -269,11 +275,12 @@ def export_page(
     town: Town = None,
     failing: Failing = None,
     borderline: bool = False,
+    tier: Tier = None,
 ) -> Response:
     pool = get_pool(user, pool_id)
     if pool is None:
         return not_found()
-    chosen = filter_from(verdict, town, failing, borderline)
+    chosen = filter_from(verdict, town, failing, borderline, tier)
     folder = Path(tempfile.mkdtemp(prefix="hnte-export-"))
     path = export_workbook(pool, chosen, folder / "export.xlsx")
     return FileResponse(
