@@ -73,6 +73,7 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     measuring: bool = False
+    warmup_done: int = 0
 
 
 async def read_response(reader: asyncio.StreamReader) -> int:
@@ -113,6 +114,8 @@ async def client(index: int, port: int, requests: list[bytes], tally: Tally, sto
                     tally.latencies.append(elapsed)
                 else:
                     tally.errors += 1
+            else:
+                tally.warmup_done += 1
     finally:
         writer.close()
 
@@ -130,6 +133,21 @@ async def load(port: int, requests: list[bytes]) -> tuple[Tally, float]:
     return tally, time.monotonic() - measured_from
 
 
+def process_tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by `root` and its children (Linux /proc), else 0."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid == root or parent == root:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -140,7 +158,10 @@ def main() -> None:
     requests = requests_for(port)
     server = start_server(port, WORKERS)
     try:
+        cpu_before, client_before = process_tree_cpu(server.pid), time.process_time()
         tally, seconds = asyncio.run(load(port, requests))
+        server_cpu = process_tree_cpu(server.pid) - cpu_before
+        client_cpu = time.process_time() - client_before
     finally:
         server.terminate()
         try:
@@ -160,6 +181,14 @@ def main() -> None:
         f"  {done / seconds:,.0f} assessments/s · p50 {p50:.1f} ms · p99 {p99:.1f} ms · mean {mean:.1f} ms · "
         f"{done:,} requests · errors {tally.errors}"
     )
+    # CPU per request does not depend on what else the machine runs; throughput and latency do.
+    served = done + (tally.warmup_done or 0)
+    if server_cpu and served:
+        per_request = server_cpu / served * 1000
+        print(
+            f"  server CPU {per_request:.2f} ms/request, client CPU {client_cpu / served * 1000:.2f} ms/request; "
+            f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
 
 
 if __name__ == "__main__":
