@@ -13,19 +13,20 @@ or large floats, so every such number is rewritten in positional notation first.
 """
 
 import itertools
-import json
 import re
 import threading
 from decimal import Decimal
 from typing import Any
 
 import durable_rules_engine as dre
+import orjson
 
 from engine.compiler import BATCH_CAP, CompiledGroup
 
 _RULE_NAME = re.compile(r'^\{"([^"]+)"')
 _FACT_ID = re.compile(r'"id": ?(\d+)')
-_EXPONENT_NUMBER = re.compile(r"-?\d+(?:\.\d+)?[eE][-+]?\d+")
+# a number in value position (orjson writes no spaces), so that text inside strings is left alone
+_EXPONENT_NUMBER = re.compile(r"(?<=[:\[,])-?\d+(?:\.\d+)?[eE][-+]?\d+")
 
 
 def _positional(match: re.Match[str]) -> str:
@@ -34,10 +35,12 @@ def _positional(match: re.Match[str]) -> str:
 
 
 def durable_json(payload: Any) -> str:
-    """JSON whose numbers durable-rules can read (no exponent notation), for facts and rulesets alike."""
-    text = json.dumps(payload, ensure_ascii=False)
-    # Python writes an exponent always with its sign (1e-08, 1e+20); fact names contain "e", so testing
-    # for "e" alone ran the (slow) substitution on every batch.
+    """JSON whose numbers durable-rules can read (no exponent notation), for facts and rulesets alike.
+
+    orjson writes the facts several times faster than the standard library; an exponent is always written
+    with its sign there (1e-8, 1e+20), so the rewrite runs only when one is present.
+    """
+    text = orjson.dumps(payload).decode()
     return _EXPONENT_NUMBER.sub(_positional, text) if "e-" in text or "e+" in text else text
 
 

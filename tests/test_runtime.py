@@ -59,8 +59,8 @@ def test_ratios_compare_exactly_in_durable_rules(
 
 def test_numbers_in_exponent_notation_are_written_positionally() -> None:
     text = durable_json([{"a": 1e-08, "b": -2.5e-07, "c": 1e20, "d": 0.5, "e": "1e-08 text stays"}])
-    assert "e-0" not in text.replace("1e-08 text", "")
-    assert '"a": 0.00000001' in text and '"b": -0.00000025' in text and '"c": 100000000000000000000.0' in text
+    assert '"a":0.00000001' in text and '"b":-0.00000025' in text and '"c":100000000000000000000.0' in text
+    assert '"e":"1e-08 text stays"' in text
     group = _group(Fraction(1, 10**8))
     assert set(RUNTIME.fire(group, [{"v": 1e-08}, {"v": 5e-09}])[0]) == {"ge", "le"}
 
