@@ -73,7 +73,8 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     measuring: bool = False
-    warmup_done: int = 0
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
 
 
 async def read_response(reader: asyncio.StreamReader) -> int:
@@ -114,13 +115,12 @@ async def client(index: int, port: int, requests: list[bytes], tally: Tally, sto
                     tally.latencies.append(elapsed)
                 else:
                     tally.errors += 1
-            else:
-                tally.warmup_done += 1
     finally:
         writer.close()
 
 
-async def load(port: int, requests: list[bytes]) -> tuple[Tally, float]:
+async def load(port: int, requests: list[bytes], server_pid: int | None = None) -> tuple[Tally, float]:
+    """Warm-up (the workers compile their rulesets), then the measured period."""
     tally = Tally()
     start = time.monotonic()
     stop_at = start + WARMUP_SECONDS + SECONDS
@@ -128,8 +128,13 @@ async def load(port: int, requests: list[bytes]) -> tuple[Tally, float]:
     await asyncio.sleep(WARMUP_SECONDS)
     tally.measuring = True
     measured_from = time.monotonic()
+    if server_pid:
+        tally.server_cpu, tally.client_cpu = -process_tree_cpu(server_pid), -time.process_time()
     await asyncio.gather(*tasks)
     tally.measuring = False
+    if server_pid:
+        tally.server_cpu += process_tree_cpu(server_pid)
+        tally.client_cpu += time.process_time()
     return tally, time.monotonic() - measured_from
 
 
@@ -158,10 +163,7 @@ def main() -> None:
     requests = requests_for(port)
     server = start_server(port, WORKERS)
     try:
-        cpu_before, client_before = process_tree_cpu(server.pid), time.process_time()
-        tally, seconds = asyncio.run(load(port, requests))
-        server_cpu = process_tree_cpu(server.pid) - cpu_before
-        client_cpu = time.process_time() - client_before
+        tally, seconds = asyncio.run(load(port, requests, server.pid))
     finally:
         server.terminate()
         try:
@@ -182,11 +184,11 @@ def main() -> None:
         f"{done:,} requests · errors {tally.errors}"
     )
     # CPU per request does not depend on what else the machine runs; throughput and latency do.
-    served = done + (tally.warmup_done or 0)
-    if server_cpu and served:
-        per_request = server_cpu / served * 1000
+    served = done + tally.errors
+    if tally.server_cpu:
         print(
-            f"  server CPU {per_request:.2f} ms/request, client CPU {client_cpu / served * 1000:.2f} ms/request; "
+            f"  server CPU {tally.server_cpu / served * 1000:.2f} ms/request, "
+            f"client CPU {tally.client_cpu / served * 1000:.2f} ms/request; "
             f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
 
