@@ -13,6 +13,7 @@ or large floats, so every such number is rewritten in positional notation first.
 """
 
 import itertools
+import json
 import re
 import threading
 from decimal import Decimal
@@ -40,7 +41,10 @@ def durable_json(payload: Any) -> str:
     orjson writes the facts several times faster than the standard library; an exponent is always written
     with its sign there (1e-8, 1e+20), so the rewrite runs only when one is present.
     """
-    text = orjson.dumps(payload).decode()
+    try:
+        text = orjson.dumps(payload).decode()
+    except TypeError:  # an integer beyond 64 bits (an absurd count): the standard library writes it
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return _EXPONENT_NUMBER.sub(_positional, text) if "e-" in text or "e+" in text else text
 
 
