@@ -181,3 +181,10 @@ def test_inline_messages_appear_while_typing_in_the_page_language(page: Page) ->
     expect(page.locator(".field", has=page.locator("#f-company-credit_code"))).to_contain_text("18")
     page.click("#submit-button")  # the name is missing: the browser keeps the form and says so
     expect(page.locator(".field", has=page.locator("#f-company-name"))).to_contain_text("This field is required")
+
+
+def test_api_docs_and_rule_pages_render_under_the_content_security_policy(page: Page) -> None:
+    page.goto("/docs")
+    expect(page.locator(".opblock-summary-path", has_text="/v1/assessments")).to_be_visible()
+    page.goto("/rulepacks/hnte-national-2016?lang=en")
+    expect(page.locator("#rd_expense_ratio")).to_contain_text("R&D expense to sales ratio")
