@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.compiler import CompiledRule
 from engine.formatting import format_value
+from engine.labels import describe_fields
 from engine.ladder_facts import LadderFacts
 from engine.ladder_gaps import GAP_UNITS, GAPS, GapInput
 from engine.money import round_ratio
@@ -181,7 +182,8 @@ def entry_of(view: View, lf: LadderFacts, parameters: dict[str, Any]) -> dict[st
         if "gap" in own:
             words_zh["gap"], words_en["gap"] = text_of(gap, view.gap_unit)
         if "missing" in own:
-            words_zh["missing"], words_en["missing"] = "、".join(missing), ", ".join(missing)
+            described = describe_fields(list(missing))
+            words_zh["missing"], words_en["missing"] = described["zh"], described["en"]
         entry["message"] = {"zh": view.templates[0].format_map(words_zh), "en": view.templates[1].format_map(words_en)}
     else:
         entry["message"] = None
