@@ -17,10 +17,12 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from fixtures.generator import pool
 
@@ -38,22 +40,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
+    """`hnte serve`, returned once every worker has started (each logs "Application startup complete").
+
+    Waiting for the first /healthz is not enough: the workers share one listening socket, and a burst of
+    clients that arrives while one worker is still compiling its rulesets all lands on the other.
+    """
     hnte = Path(sys.executable).with_name("hnte")
     command = [str(hnte), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     # The access log is off: a line per request is a few % of throughput and not what is measured here.
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "HNTE_ACCESS_LOG": "false"}
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+        log.seek(0)
+        if log.read().count(b"Application startup complete") >= workers:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
                 if response.status == 200:
                     return server
-        except OSError:
-            time.sleep(0.2)
+        if server.poll() is not None:
+            break
+        time.sleep(0.2)
     server.kill()
-    raise RuntimeError("the server did not start within 30 s")
+    log.seek(0)
+    raise RuntimeError("the server did not start within 60 s:\n" + log.read().decode(errors="replace")[-2000:])
 
 
 def requests_for(port: int) -> list[bytes]:
@@ -161,15 +171,16 @@ def percentile(values: list[float], fraction: float) -> float:
 def main() -> None:
     port = free_port()
     requests = requests_for(port)
-    server = start_server(port, WORKERS)
-    try:
-        tally, seconds = asyncio.run(load(port, requests, server.pid))
-    finally:
-        server.terminate()
+    with tempfile.TemporaryFile() as log:
+        server = start_server(port, WORKERS, log)
         try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            tally, seconds = asyncio.run(load(port, requests, server.pid))
+        finally:
+            server.terminate()
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
     done = len(tally.latencies)
     print(
         f"http: POST /v1/assessments, {CLIENTS} concurrent clients, uvicorn with {WORKERS} worker(s), {seconds:.1f} s"
