@@ -43,9 +43,10 @@ def _read(source: str) -> str:
 
 
 def print_field_errors(errors: list[dict]) -> None:
-    err.print("[bold red]输入无效 / Invalid input[/]")
+    # plain lines, whatever the terminal: a script reading stderr gets every error whole
+    sys.stderr.write("输入无效 / Invalid input\n")
     for item in errors:
-        err.print(f"  {item['field']}: {item['message']['zh']} / {item['message']['en']}", markup=False)
+        sys.stderr.write(f"  {item['field']}: {item['message']['zh']} / {item['message']['en']}\n")
 
 
 @app.command()

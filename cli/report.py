@@ -8,18 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.ladder_report import render_ladder
+from engine.assessment import CRITERIA
 
-CRITERIA_ORDER = (
-    "registration_age",
-    "core_ip",
-    "tech_domain",
-    "sci_tech_staff_ratio",
-    "rd_expense_ratio",
-    "rd_domestic_share",
-    "high_tech_revenue_share",
-    "innovation_score",
-    "compliance",
-)
+CRITERIA_ORDER = CRITERIA
 WORDS = {
     "zh": {
         "title": "高新技术企业申报预诊断",

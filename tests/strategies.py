@@ -6,27 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-DOMAINS = (
-    "electronic_information",
-    "biomedicine",
-    "aerospace",
-    "new_materials",
-    "high_tech_services",
-    "new_energy",
-    "resources_environment",
-    "advanced_manufacturing",
-)
-ANSWERS = (
-    "rd_org_system",
-    "rd_accounting_system",
-    "rd_aux_accounts",
-    "rd_institution",
-    "industry_university_research",
-    "transformation_incentives",
-    "open_innovation_platform",
-    "talent_training",
-    "talent_incentives",
-)
+from fixtures.generator import ANSWERS, DOMAINS
 
 
 def money(max_value: int = 50_000) -> st.SearchStrategy[Decimal]:

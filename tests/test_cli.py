@@ -1,24 +1,12 @@
 """`hnte assess`: the readable report in both languages, the contract JSON, exit codes."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.cases import base_profile
+from tests.commands import hnte
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
-
-
-def hnte(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"COLUMNS": "160", "PATH": "/usr/bin:/bin"},
-    )
 
 
 def test_chinese_report_by_default_shows_verdict_gap_and_remedy() -> None:

@@ -1,21 +1,9 @@
 """`hnte assess` shows the ladder: every tier, the next one and what it takes, a recognised firm's upkeep."""
 
 import json
-import subprocess
-import sys
 
+from tests.commands import hnte
 from tests.ladder.test_ladder import profile_of
-
-
-def hnte(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
-    )
 
 
 def test_the_chinese_report_shows_every_tier_the_next_and_the_upkeep() -> None:
