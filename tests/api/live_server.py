@@ -32,21 +32,24 @@ def live_server(workers: int = 1, env: dict[str, str] | None = None) -> Iterator
 
     def output() -> str:
         log.seek(0)
-        return log.read().decode(errors="replace")[-3000:]
+        return log.read().decode(errors="replace")
 
     try:
         deadline = time.monotonic() + 60
         while True:
             if server.poll() is not None:
-                raise RuntimeError(f"hnte serve exited with {server.returncode}:\n{output()}")
+                raise RuntimeError(f"hnte serve exited with {server.returncode}:\n{output()[-3000:]}")
+            # Every worker started (so that parallel clients reach all of them), and the service answers.
+            started = output().count("Application startup complete") >= workers
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                    if response.status == 200:
+                    if response.status == 200 and started:
                         break
             except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"hnte serve did not answer /healthz within 60 s:\n{output()}") from None
-                time.sleep(0.2)
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"hnte serve did not start within 60 s:\n{output()[-3000:]}")
+            time.sleep(0.2)
         yield base
     finally:
         server.terminate()

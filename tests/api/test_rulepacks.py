@@ -58,3 +58,5 @@ def test_every_pack_reads_as_data_and_as_a_page(client: TestClient) -> None:
         assert data.status_code == 200 and data.json()["version"] == pack.version
         page = client.get(f"/rulepacks/{pack.id}")
         assert page.status_code == 200 and pack.version in page.text
+        for text in (data.text, page.text):  # no internal path in what the service sends
+            assert str(pack.source) not in text and str(pack.source.parent) not in text
