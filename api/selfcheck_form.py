@@ -441,24 +441,8 @@ def errors_by_input(errors: list[dict[str, Any]], converted: Converted | None) -
             path = _form_path(path, "incidents", converted.incident_row)
         if path.startswith("years[") and path.endswith("]"):
             path += ".year"
-        placed.setdefault(path, []).append(_in_words(error["message"]))
+        placed.setdefault(path, []).append(error["message"])
     return placed
-
-
-_FIELD_WORDS = sorted(
-    {spec.name.rpartition(".")[2]: (spec.zh, spec.en) for spec in (*YEAR_FIELDS, *IP_FIELDS)}.items(),
-    key=lambda item: -len(item[0]),
-)
-
-
-def _in_words(message: dict[str, str]) -> dict[str, str]:
-    """'staff_sci_tech 不得大于 staff_total' → the inputs' labels, as the firm sees them on the form."""
-    zh, en = message["zh"], message["en"]
-    for name, (label_zh, label_en) in _FIELD_WORDS:
-        if name in zh or name in en:
-            zh = re.sub(rf"\b{name}\b", label_zh, zh)
-            en = re.sub(rf"\b{name}\b", label_en, en)
-    return {"zh": zh, "en": en}
 
 
 def _form_path(path: str, prefix: str, origin: list[int]) -> str:
