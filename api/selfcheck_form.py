@@ -13,8 +13,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-Kind = Literal["text", "date", "money", "signed_money", "headcount", "count", "bool", "grade", "domain"]
-NUMBER_KINDS = frozenset({"money", "signed_money", "headcount", "count"})
+# The ladder's inputs (docs/ladder.md) add: "year" (a calendar year), "year_list" ("2022, 2023"), "flag" (a box
+# whose unticked state is the section's default, so it is left out) and "choice" (blank / yes / no, for the
+# answers whose blank means "not stated": a default of yes, or unknown).
+Kind = Literal[
+    "text",
+    "date",
+    "money",
+    "signed_money",
+    "headcount",
+    "count",
+    "bool",
+    "grade",
+    "domain",
+    "year",
+    "year_list",
+    "flag",
+    "choice",
+]
+NUMBER_KINDS = frozenset({"money", "signed_money", "headcount", "count", "year"})
 YEAR_COLUMNS = 3
 INCIDENT_ROWS = 3
 
@@ -322,6 +339,227 @@ INCIDENT_KINDS: tuple[tuple[str, str, str], ...] = (
 )
 GRADES = ("A", "B", "C", "D", "E")
 
+# The cultivation ladder's optional sections (docs/ladder.md). Every input may stay blank: a blank input
+# is absent, so a form that leaves them all blank gives the v1 profile it gave before.
+LADDER_FIELDS = (
+    Field(
+        "recognition.certificate_date",
+        "date",
+        "现有高新技术企业证书发证日期",
+        "Date of the current HNTE certificate",
+        "已认定的企业填写；未认定留空。证书有效期三年，不得晚于计划申报日期。",
+        "For a recognised firm; blank if not recognised. A certificate is valid for three years; not after the "
+        "application date.",
+    ),
+    Field(
+        "recognition.certificate_number",
+        "text",
+        "证书编号",
+        "Certificate number",
+        "如 GR202232001234，可不填。",
+        "E.g. GR202232001234; optional.",
+        extra={"maxlength": "50"},
+    ),
+    Field(
+        "recognition.annual_reports_filed",
+        "year_list",
+        "已填报年度发展情况报表的年度",
+        "Years whose annual development report was filed",
+        "如 2022, 2023, 2024；每年 5 月底前填报上一年度，有效期内累计两年未填报的取消资格。留空表示未说明。",
+        "E.g. 2022, 2023, 2024; each year's report is due by 31 May of the next year, and two missing cancel the "
+        "status. Blank: not stated.",
+        extra={"maxlength": "200"},
+    ),
+    Field(
+        "recognition.change_unreported",
+        "flag",
+        "发生更名或重大变化（分立、合并、重组、经营业务变化）未在三个月内报告",
+        "A name or major change (split, merger, restructuring, change of business) not reported within 3 months",
+    ),
+    Field(
+        "recognition.application_fraud",
+        "flag",
+        "被认定在申请认定过程中存在严重弄虚作假行为",
+        "Found to have seriously falsified the application",
+    ),
+    Field(
+        "enterprise.cit_audit_based",
+        "choice",
+        "居民企业，企业所得税查账征收",
+        "Resident enterprise, CIT assessed on its accounts",
+        "留空按“是”处理。",
+        "Blank counts as yes.",
+    ),
+    Field(
+        "enterprise.registered_in_jiangsu",
+        "choice",
+        "在江苏省内注册",
+        "Registered in Jiangsu",
+        "留空时按统一社会信用代码第 3–4 位（32）判断，未填代码则为待定。",
+        "Blank: read from the credit code (characters 3–4 = 32); unknown without a code.",
+    ),
+    Field(
+        "enterprise.branch_office",
+        "flag",
+        "分公司或其他不具备独立法人资格的机构",
+        "A branch or other entity that is not an independent legal person",
+    ),
+    Field(
+        "enterprise.sales_or_trading_company",
+        "flag",
+        "销售型或贸易型企业",
+        "A sales or trading company",
+    ),
+    Field(
+        "enterprise.large_soe_or_foreign_base",
+        "flag",
+        "大型央企或外资企业的生产基地",
+        "A large central SOE, or a foreign firm's production base",
+    ),
+    Field(
+        "enterprise.excluded_sector",
+        "flag",
+        "烟草、铁路、矿产资源、公用事业等垄断性行业，或房地产、基础设施、金融业",
+        "Tobacco, railways, mineral resources, public services or another monopoly; real estate, infrastructure, "
+        "banking",
+    ),
+    Field(
+        "enterprise.restricted_industry",
+        "flag",
+        "产品（服务）属于国家禁止、限制和淘汰类",
+        "Products or services of a prohibited, restricted or eliminated kind",
+    ),
+    Field(
+        "enterprise.super_deduction_excluded_industry",
+        "flag",
+        "属于不适用研发费用加计扣除政策的行业",
+        "An industry excluded from the R&D super-deduction",
+        "本条件的适用尚待确认（评价结果中注明）。",
+        "Whether this condition applies is unconfirmed (the result says so).",
+    ),
+    Field(
+        "enterprise.abnormal_operation_list",
+        "flag",
+        "被列入经营异常名录",
+        "On the list of firms with abnormal operations (经营异常名录)",
+    ),
+    Field(
+        "enterprise.serious_dishonesty_list",
+        "flag",
+        "被列入严重违法失信名单",
+        "On the list of serious violations and dishonesty (严重违法失信名单)",
+    ),
+    Field(
+        "enterprise.research_misconduct",
+        "flag",
+        "上一年度至今存在严重科研失信行为",
+        "Serious research misconduct in the previous or current year",
+    ),
+    Field(
+        "achievements.national_award_year",
+        "year",
+        "最近一次获国家级科技奖励的年度",
+        "Latest year of a national S&T award",
+        "企业为获奖单位前三名；不得晚于申报年度。没有则留空。",
+        "With the firm among the first three units; not after the application year. Blank if none.",
+    ),
+    Field(
+        "achievements.provincial_rd_institution",
+        "flag",
+        "拥有经认定的省部级以上研发机构",
+        "A recognised provincial-or-higher R&D institution",
+    ),
+    Field(
+        "achievements.standard_led_year",
+        "year",
+        "最近一次主导制定国际、国家或行业标准的年度",
+        "Latest year the firm led an international, national or industry standard",
+        "不得晚于申报年度。没有则留空。",
+        "Not after the application year. Blank if none.",
+    ),
+    Field(
+        "funding.private_investment",
+        "flag",
+        "已获得私募股权投资",
+        "Has received private equity investment",
+    ),
+    Field("funding.listed", "flag", "已上市", "Listed"),
+    Field(
+        "funding.valuation_usd",
+        "money",
+        "最近一次估值（万美元）",
+        "Latest valuation (10,000 USD)",
+        "单位为万美元（1 亿美元 = 10000）。没有则留空。",
+        "In 10,000 US dollars (US$100 million = 10000). Blank if none.",
+    ),
+    Field(
+        "funding.valuation_cny",
+        "money",
+        "最近一次估值（万元人民币）",
+        "Latest valuation (10,000 CNY)",
+        "潜在独角兽可按人民币 3 亿元（30000 万元）判断。没有则留空。",
+        "The potential-unicorn alternative of ¥300 million (30000). Blank if none.",
+    ),
+    Field(
+        "funding.core_tech_breakthrough",
+        "flag",
+        "在关键核心技术上取得突破等",
+        "A key core-technology breakthrough or similar",
+    ),
+    Field(
+        "upkeep.ip_applications",
+        "count",
+        "本年度知识产权申请数（件）",
+        "IP applications this year (number)",
+        "计划申报日期所在年度。留空表示未说明。",
+        "In the year of the application date. Blank: not stated.",
+    ),
+    Field(
+        "upkeep.ip_applications_class1",
+        "count",
+        "其中：Ⅰ类知识产权申请（件）",
+        "of which Class I (number)",
+        "不得大于申请总数。",
+        "At most the total.",
+    ),
+    Field(
+        "upkeep.rd_projects_filed",
+        "choice",
+        "研发项目均已备案",
+        "Every R&D project filed (研发项目备案)",
+        "留空表示未说明（待定）。",
+        "Blank: not stated (unknown).",
+    ),
+    Field(
+        "upkeep.super_deduction_used",
+        "choice",
+        "已享受研发费用加计扣除",
+        "The R&D super-deduction used",
+        "留空表示未说明（待定）。",
+        "Blank: not stated (unknown).",
+    ),
+)
+LADDER_YEAR_FIELDS = (
+    Field(
+        "employees",
+        "headcount",
+        "从业人员（人）",
+        "Employees (从业人员)",
+        "用于瞪羚企业的人数标准；不以职工总数代替。可不填。",
+        "For the gazelle's employee route; total staff is never used in its place. Optional.",
+    ),
+)
+# the ladder's sections as the form shows them: (legend zh, legend en, section prefix)
+LADDER_SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("高新技术企业证书", "HNTE certificate", "recognition."),
+    ("企业情况", "The enterprise", "enterprise."),
+    ("科技成果与荣誉", "Awards and standards", "achievements."),
+    ("融资与估值", "Funding and valuation", "funding."),
+    ("本年度维持事项", "This year's upkeep", "upkeep."),
+)
+CHOICES: tuple[tuple[str, str, str], ...] = (("yes", "是", "Yes"), ("no", "否", "No"))
+YEAR_LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
 SCALAR_FIELDS: tuple[Field, ...] = (*COMPANY_FIELDS, *IP_FIELDS, *RD_MANAGEMENT_FIELDS)
 BOOL_FIELDS = tuple(f for f in SCALAR_FIELDS if f.kind == "bool")
 
@@ -334,6 +572,17 @@ class FormState:
     year_columns: int
     incident_rows: int
     errors: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    @property
+    def ladder_open(self) -> bool:
+        """The collapsed ladder section opens when it holds an answer or an error."""
+        names = {spec.name for spec in LADDER_FIELDS}
+        employees = [
+            f"years[{column}].{spec.name}" for column in range(self.year_columns) for spec in LADDER_YEAR_FIELDS
+        ]
+        return any(self.values.get(name) for name in (*names, *employees)) or any(
+            name in self.errors for name in (*names, *employees)
+        )
 
 
 @dataclass
@@ -357,7 +606,7 @@ def _number(text: str, kind: Kind) -> Any:
         return text
     if not value.is_finite():
         return text
-    if kind == "count" and value == value.to_integral_value():
+    if kind in ("count", "year") and value == value.to_integral_value():
         return int(value)
     return value
 
@@ -369,6 +618,24 @@ def _scalar(text: str, kind: Kind) -> Any:
     if kind in ("grade", "domain"):
         return text or None  # blank = not known (null)
     return text or None
+
+
+def _year_list(text: str) -> list[Any] | None:
+    """'2022, 2023，2024' → [2022, 2023, 2024]; a part that is no year stays text (the engine says so)."""
+    parts = [part for part in YEAR_LIST_SEPARATORS.split(text.strip()) if part]
+    return [_number(part, "year") for part in parts] or None
+
+
+def _ladder_value(text: str, kind: Kind) -> Any:
+    """A ladder input's contract value, or None when it is left out (blank, unticked, not stated)."""
+    text = text.strip()
+    if kind == "flag":
+        return True if text in ("on", "true", "1", "yes") else None  # unticked: the default, "not the case"
+    if kind == "choice":
+        return {"yes": True, "no": False}.get(text, text or None)  # anything else is the engine's to refuse
+    if kind == "year_list":
+        return _year_list(text)
+    return _scalar(text, kind)
 
 
 def _put(target: dict[str, Any], path: str, value: Any) -> None:
@@ -399,11 +666,15 @@ def profile_from_form(form: Mapping[str, str]) -> Converted:
         value = _scalar(form.get(spec.name, ""), spec.kind)
         if value is not None or spec.kind in ("grade", "domain"):
             _put(profile, spec.name, value)
+    for spec in LADDER_FIELDS:  # a ladder section appears only when one of its inputs is filled in
+        value = _ladder_value(form.get(spec.name, ""), spec.kind)
+        if value is not None:
+            _put(profile, spec.name, value)
 
     years, year_column = [], []
     for column in range(_count(form, "years", YEAR_COLUMNS)):
         entry: dict[str, Any] = {}
-        for spec in YEAR_FIELDS:
+        for spec in (*YEAR_FIELDS, *LADDER_YEAR_FIELDS):
             value = _scalar(form.get(f"years[{column}].{spec.name}", ""), spec.kind)
             if value is not None:
                 entry[spec.name] = value
@@ -431,6 +702,9 @@ def profile_from_form(form: Mapping[str, str]) -> Converted:
     return Converted(profile, year_column, incident_row)
 
 
+_YEAR_LIST_INPUTS = frozenset(spec.name for spec in LADDER_FIELDS if spec.kind == "year_list")
+
+
 def errors_by_input(errors: list[dict[str, Any]], converted: Converted | None) -> dict[str, list[dict[str, str]]]:
     """The engine's field errors keyed by the input they belong to (list indexes mapped back to the form)."""
     placed: dict[str, list[dict[str, str]]] = {}
@@ -441,7 +715,15 @@ def errors_by_input(errors: list[dict[str, Any]], converted: Converted | None) -
             path = _form_path(path, "incidents", converted.incident_row)
         if path.startswith("years[") and path.endswith("]"):
             path += ".year"
-        placed.setdefault(path, []).append(error["message"])
+        message = error["message"]
+        listed, _, item = path.partition("[")
+        if listed in _YEAR_LIST_INPUTS and item.rstrip("]").isdigit():  # one year of a list input
+            number = int(item.rstrip("]")) + 1
+            path, message = (
+                listed,
+                {"zh": f"第 {number} 个年度：{message['zh']}", "en": f"year {number}: {message['en']}"},
+            )
+        placed.setdefault(path, []).append(message)
     return placed
 
 
@@ -483,6 +765,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _ladder_text(value: Any, kind: Kind) -> str:
+    if kind == "choice" and isinstance(value, bool):
+        return "yes" if value else "no"
+    if kind == "year_list" and isinstance(value, list):
+        return ", ".join(_text(year) for year in value)
+    return _text(value)
+
+
 def _get(profile: Mapping[str, Any], path: str) -> Any:
     value: Any = profile
     for part in path.split("."):
@@ -515,6 +805,8 @@ def form_from_profile(profile: Mapping[str, Any]) -> FormState:
         values[spec.name] = _text(value)
     if not values["application_date"]:
         values["application_date"] = dt.date.today().isoformat()
+    for spec in LADDER_FIELDS:
+        values[spec.name] = _ladder_text(_get(profile, spec.name), spec.kind)
 
     entries = [e for e in profile.get("years") or [] if isinstance(e, Mapping)]
     by_year = {e.get("year"): e for e in entries}
@@ -525,7 +817,7 @@ def form_from_profile(profile: Mapping[str, Any]) -> FormState:
     for column, year in enumerate([*numbered, *others]):
         entry = by_year.get(year, {})
         values[f"years[{column}].year"] = _text(year)
-        for spec in YEAR_FIELDS:
+        for spec in (*YEAR_FIELDS, *LADDER_YEAR_FIELDS):
             values[f"years[{column}].{spec.name}"] = _text(entry.get(spec.name))
     year_columns = len(numbered) + len(others)
 
@@ -545,8 +837,8 @@ def form_from_fields(fields: Mapping[str, str]) -> FormState:
     )
 
 
-_LABELS = {spec.name: (spec.zh, spec.en) for spec in SCALAR_FIELDS}
-_YEAR_LABELS = {spec.name: (spec.zh, spec.en) for spec in YEAR_FIELDS}
+_LABELS = {spec.name: (spec.zh, spec.en) for spec in (*SCALAR_FIELDS, *LADDER_FIELDS)}
+_YEAR_LABELS = {spec.name: (spec.zh, spec.en) for spec in (*YEAR_FIELDS, *LADDER_YEAR_FIELDS)}
 _INCIDENT_LABELS = {"kind": ("类型", "kind"), "date": ("日期", "date"), "note": ("说明", "note")}
 
 

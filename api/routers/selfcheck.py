@@ -17,11 +17,15 @@ from api import ladder_view  # noqa: F401 — adds the cultivation ladder to the
 from api.dependencies import EngineDep
 from api.report_view import report_context
 from api.selfcheck_form import (
+    CHOICES,
     COMPANY_FIELDS,
     DOMAINS,
     GRADES,
     INCIDENT_KINDS,
     IP_FIELDS,
+    LADDER_FIELDS,
+    LADDER_SECTIONS,
+    LADDER_YEAR_FIELDS,
     RD_MANAGEMENT_FIELDS,
     YEAR_FIELDS,
     Converted,
@@ -61,6 +65,10 @@ def form_page(
         "domains": DOMAINS,
         "grades": GRADES,
         "incident_kinds": INCIDENT_KINDS,
+        "ladder_fields": LADDER_FIELDS,
+        "ladder_sections": LADDER_SECTIONS,
+        "ladder_year_fields": LADDER_YEAR_FIELDS,
+        "choices": CHOICES,
         "load_error": load_error,
         "input_label": input_label,
     }

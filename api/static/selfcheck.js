@@ -5,8 +5,15 @@
   // The year columns follow the application date until the firm edits a year itself.
   var applicationDate = document.getElementById("f-application_date");
   var yearInputs = Array.prototype.slice.call(document.querySelectorAll("input.year-input"));
+  // The ladder section's employee table shows the same years as headings.
+  function mirrorYears() {
+    Array.prototype.forEach.call(document.querySelectorAll(".year-mirror"), function (heading) {
+      var input = yearInputs[parseInt(heading.dataset.column, 10)];
+      if (input) { heading.textContent = input.value; }
+    });
+  }
   yearInputs.forEach(function (input) {
-    input.addEventListener("input", function () { input.dataset.edited = "1"; });
+    input.addEventListener("input", function () { input.dataset.edited = "1"; mirrorYears(); });
   });
   if (applicationDate) {
     applicationDate.addEventListener("change", function () {
@@ -16,6 +23,7 @@
       yearInputs.slice(0, count).forEach(function (input, index) {
         if (!input.dataset.edited) { input.value = String(year - count + index); }
       });
+      mirrorYears();
     });
   }
 
