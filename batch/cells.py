@@ -20,6 +20,8 @@ from batch.triage import hnte_packs
 
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 SLASH_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+YEAR_LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 PATH_PART = re.compile(r"(\w+)(?:\[(\d+)\])?")
 
 
@@ -86,6 +88,26 @@ def _bad_date(value: Any) -> str:
     )
 
 
+def _year_list(value: Any) -> list[int]:
+    """'2022, 2023，2024' (or one year that Excel stored as a number) → [2022, 2023, 2024]."""
+    parts = YEAR_LIST_SEPARATORS.split(value.strip()) if isinstance(value, str) else [value]
+    years = []
+    for part in (p for p in parts if p != ""):
+        try:
+            year = _whole(part)
+        except CellError:
+            year = None
+        if not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+            raise CellError(
+                f"应为以逗号分隔的年度（如 2022, 2023），「{_shown(part)}」不是年度",
+                f"Must be years separated by commas (e.g. 2022, 2023); “{_shown(part)}” is not a year",
+            )
+        years.append(year)
+    if not years:
+        raise CellError(f"应为年度，实为「{_shown(value)}」", f"Must be years, got “{_shown(value)}”")
+    return years
+
+
 def _yes_no(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -140,6 +162,7 @@ def _readers() -> dict[Kind, Callable[[Any], Any]]:
         Kind.headcount: _number,
         Kind.count: _whole,
         Kind.year: _whole,
+        Kind.year_list: _year_list,
         Kind.yes_no: _yes_no,
         Kind.tech_domain: lambda value: _choice(value, domains, domain_list),
         Kind.grade: lambda value: _choice(value, grades, "A、B、C、D、E"),

@@ -19,6 +19,7 @@ class Kind(StrEnum):
     headcount = "headcount"  # annual averages, may be fractional
     count = "count"  # whole numbers
     year = "year"
+    year_list = "year_list"  # years as text, "2022, 2023, 2024"
     yes_no = "yes_no"
     tech_domain = "tech_domain"
     grade = "grade"
@@ -47,6 +48,12 @@ GROUPS: dict[str, Bilingual] = {
         f"incident{i}": Bilingual(zh=f"安全/质量/环境事故 {i + 1}", en=f"Incident {i + 1}")
         for i in range(INCIDENT_SLOTS)
     },
+    # the cultivation ladder's optional sections (docs/ladder.md); empty cells take their defaults
+    "recognition": Bilingual(zh="高企证书（培育阶梯，选填）", en="HNTE certificate (ladder, optional)"),
+    "enterprise": Bilingual(zh="企业情况（培育阶梯，选填，是/否）", en="The enterprise (ladder, optional, yes/no)"),
+    "achievements": Bilingual(zh="奖励与标准（培育阶梯，选填）", en="Awards and standards (ladder, optional)"),
+    "funding": Bilingual(zh="融资与估值（培育阶梯，选填）", en="Funding and valuation (ladder, optional)"),
+    "upkeep": Bilingual(zh="本年度维持事项（培育阶梯，选填）", en="This year's upkeep (ladder, optional)"),
 }
 
 _COMPANY = (
@@ -70,6 +77,7 @@ _YEAR = (
     ("staff_total", "职工总数（年均）", "Total staff (annual average)", Kind.headcount),
     ("staff_sci_tech", "科技人员数（年均）", "S&T staff (annual average)", Kind.headcount),
     ("achievements_transformed", "科技成果转化数（项）", "S&T results transformed", Kind.count),
+    ("employees", "从业人员（人，选填）", "Employees (optional)", Kind.headcount),  # the ladder's gazelle
 )
 _IP = (
     ("ip.class1", "Ⅰ类知识产权（件）", "Class I IP", Kind.count),
@@ -98,6 +106,58 @@ _INCIDENT = (
     ("note", "说明", "Note", Kind.text),
 )
 
+# The ladder's sections, one group each (docs/ladder.md has each field's meaning and default).
+_LADDER: dict[str, tuple[tuple[str, str, str, Kind], ...]] = {
+    "recognition": (
+        ("certificate_date", "证书发证日期", "Certificate date", Kind.date),
+        ("certificate_number", "证书编号", "Certificate number", Kind.text),
+        ("annual_reports_filed", "已填报年度报表的年度", "Annual reports filed (years)", Kind.year_list),
+        ("change_unreported", "重大变化未按期报告", "Change not reported", Kind.yes_no),
+        ("application_fraud", "申请中严重弄虚作假", "Fraud in the application", Kind.yes_no),
+    ),
+    "enterprise": (
+        ("cit_audit_based", "居民企业查账征收（空=是）", "CIT on its accounts (empty = yes)", Kind.yes_no),
+        (
+            "registered_in_jiangsu",
+            "在江苏注册（空=按信用代码）",
+            "Registered in Jiangsu (empty = credit code)",
+            Kind.yes_no,
+        ),
+        ("branch_office", "非独立法人（分支机构）", "Branch office", Kind.yes_no),
+        ("sales_or_trading_company", "销售或贸易型企业", "Sales or trading company", Kind.yes_no),
+        ("large_soe_or_foreign_base", "大型央企或外资生产基地", "Large SOE or foreign base", Kind.yes_no),
+        ("excluded_sector", "垄断、房地产、基建、金融等行业", "Excluded sector", Kind.yes_no),
+        ("restricted_industry", "禁止、限制和淘汰类", "Restricted industry", Kind.yes_no),
+        ("super_deduction_excluded_industry", "不适用加计扣除的行业", "Excluded from the super-deduction", Kind.yes_no),
+        ("abnormal_operation_list", "列入经营异常名录", "On the abnormal operation list", Kind.yes_no),
+        ("serious_dishonesty_list", "列入严重违法失信名单", "On the serious dishonesty list", Kind.yes_no),
+        ("research_misconduct", "严重科研失信行为", "Research misconduct", Kind.yes_no),
+    ),
+    "achievements": (
+        ("national_award_year", "国家级科技奖励年度", "National S&T award year", Kind.year),
+        ("provincial_rd_institution", "省部级以上研发机构", "Provincial R&D institution", Kind.yes_no),
+        ("standard_led_year", "主导制定标准年度", "Standard led, year", Kind.year),
+    ),
+    "funding": (
+        ("private_investment", "获得私募股权投资", "Private investment", Kind.yes_no),
+        ("listed", "已上市", "Listed", Kind.yes_no),
+        ("valuation_usd", "估值（万美元）", "Valuation (10k USD)", Kind.money),
+        ("valuation_cny", "估值（万元）", "Valuation (10k CNY)", Kind.money),
+        ("core_tech_breakthrough", "关键核心技术突破", "Core technology breakthrough", Kind.yes_no),
+    ),
+    "upkeep": (
+        ("ip_applications", "本年知识产权申请数（件）", "IP applications this year", Kind.count),
+        ("ip_applications_class1", "其中Ⅰ类（件）", "of which Class I", Kind.count),
+        ("rd_projects_filed", "研发项目均已备案（空=未说明）", "R&D projects filed (empty = not stated)", Kind.yes_no),
+        (
+            "super_deduction_used",
+            "已享受加计扣除（空=未说明）",
+            "Super-deduction used (empty = not stated)",
+            Kind.yes_no,
+        ),
+    ),
+}
+
 # incident kind code → label; the template offers the labels, the reader accepts either
 INCIDENT_KINDS: dict[str, Bilingual] = {
     "safety": Bilingual(zh="安全生产事故", en="Safety"),
@@ -119,6 +179,8 @@ def _columns() -> tuple[Column, ...]:
         columns += [
             Column(f"incidents[{slot}].{field}", zh, en, kind, f"incident{slot}") for field, zh, en, kind in _INCIDENT
         ]
+    for section, fields in _LADDER.items():
+        columns += [Column(f"{section}.{field}", zh, en, kind, section) for field, zh, en, kind in fields]
     return tuple(columns)
 
 

@@ -121,6 +121,14 @@ INSTRUCTIONS = (
         "Empty cells take the contract's defaults; a criterion whose figures are missing shows as unknown.",
     ),
     (
+        "最后几组列（高企证书、企业情况、奖励与标准、融资与估值、本年度维持事项）及各年度的从业人员用于培育阶梯，均可留空："
+        "留空按默认处理（“否”或未说明），不影响高新技术企业的诊断。已填报年度报表的年度以逗号分隔，如 2022, 2023。",
+        "The last groups (HNTE certificate, the enterprise, awards and standards, funding, this year's upkeep) and "
+        "each year's employees feed the cultivation ladder and may stay empty: empty cells take their defaults "
+        "(no, or not stated) and do not change the HNTE diagnosis. Years of annual reports filed are separated by "
+        "commas, e.g. 2022, 2023.",
+    ),
+    (
         "请勿使用公式：以 = 开头的单元格不予接受（请选择性粘贴为数值）。",
         "No formulas: a cell starting with = is refused (paste values instead).",
     ),
@@ -167,6 +175,8 @@ def spreadsheet_value(column: Column, value: Any) -> Any:
             return INCIDENT_KINDS[value].zh if value in INCIDENT_KINDS else value
         case Kind.date:
             return dt.date.fromisoformat(value) if isinstance(value, str) else value
+        case Kind.year_list:
+            return ", ".join(str(year) for year in value) if isinstance(value, list) else value
     return value
 
 
@@ -275,7 +285,9 @@ def write_profiles_xlsx(profiles: Iterable[dict[str, Any]], path: Path, instruct
                 sheet.write_string(0, start, label, group_style)
             start = index + 1
     for index, column in enumerate(COLUMNS):
-        style = date_style if column.kind is Kind.date else text_style if column.kind is Kind.text else None
+        # a list of years is text: Excel would read "2022,2023" as one number
+        text = column.kind in (Kind.text, Kind.year_list)
+        style = date_style if column.kind is Kind.date else text_style if text else None
         sheet.set_column(index, index, 24 if column.key == NAME_KEY else 14, style)
         sheet.write_string(1, index, f"{column.zh}\n{column.en}", heading)
         sheet.write_string(2, index, column.key, key_style)
