@@ -6,6 +6,7 @@ Cross-field rules raise errors named ``hnte_*`` whose bilingual text lives in ``
 """
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal
 from enum import StrEnum
@@ -26,29 +27,47 @@ from pydantic_core import PydanticCustomError
 
 from engine.credit_code import credit_code_is_valid
 
+PLACES = 4  # money and headcounts: at most 4 decimals (contract, "Units and numbers")
 
-def _not_text(value: Any) -> Any:
-    # A number given as text ("3200") or a boolean is a wrong type, not a number to guess at.
+
+def _amount(value: Any, *, signed: bool) -> Decimal:
+    """A contract amount, checked in one pass (pydantic's own decimal-places check is slow Python).
+
+    A number given as text ("3200") or a boolean is a wrong type, not a number to guess at.
+    """
     if isinstance(value, str | bool):
         raise PydanticCustomError("hnte_number_type", "a number is required")
-    return value
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise PydanticCustomError("finite_number", "a finite number is required")
+        number = Decimal(str(value))
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise PydanticCustomError("finite_number", "a finite number is required")
+        number = value
+    else:
+        raise PydanticCustomError("decimal_type", "a number is required")
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -PLACES and number.normalize().as_tuple().exponent < -PLACES:
+        raise PydanticCustomError("decimal_max_places", "too many decimals", {"decimal_places": PLACES})
+    if not signed and number < 0:
+        raise PydanticCustomError("greater_than_equal", "must not be negative", {"ge": 0})
+    return number
 
 
-Money = Annotated[
-    Decimal,
-    BeforeValidator(_not_text),
-    Field(ge=0, decimal_places=4, allow_inf_nan=False),
-]
-SignedMoney = Annotated[
-    Decimal,
-    BeforeValidator(_not_text),
-    Field(decimal_places=4, allow_inf_nan=False),
-]
-Headcount = Annotated[
-    Decimal,
-    BeforeValidator(_not_text),
-    Field(ge=0, decimal_places=4, allow_inf_nan=False),
-]
+def _unsigned(value: Any) -> Decimal:
+    return _amount(value, signed=False)
+
+
+def _signed(value: Any) -> Decimal:
+    return _amount(value, signed=True)
+
+
+Money = Annotated[Decimal, BeforeValidator(_unsigned), Field(description="万元, ≥ 0, at most 4 decimals")]
+SignedMoney = Annotated[Decimal, BeforeValidator(_signed), Field(description="万元, at most 4 decimals")]
+Headcount = Annotated[Decimal, BeforeValidator(_unsigned), Field(description="annual average, ≥ 0, at most 4 decimals")]
 Count = Annotated[StrictInt, Field(ge=0)]
 
 
