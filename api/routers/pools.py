@@ -169,6 +169,11 @@ def template_download() -> Response:
     )
 
 
+def _not_found_page(request: Request, message: dict[str, str]) -> Response:
+    """A 404 page: the same answer whether the thing is missing or belongs to someone else."""
+    return render(request, "error.html", {"status": 404, "message": message}, status_code=404)
+
+
 def _remove(folder: Path) -> None:
     for child in folder.iterdir():
         child.unlink(missing_ok=True)
@@ -199,12 +204,7 @@ def upload_page(
 def job_page(request: Request, job_id: str, user: CurrentUser) -> Response:
     job = get_job(user, job_id)
     if job is None:
-        return render(
-            request,
-            "error.html",
-            {"status": 404, "message": {"zh": "未找到该任务。", "en": "No such job."}},
-            status_code=404,
-        )
+        return _not_found_page(request, {"zh": "未找到该任务。", "en": "No such job."})
     return render(request, "pools/job.html", {"user": user, "job": job_view(job)})
 
 
@@ -226,14 +226,8 @@ def pool_page(
 ) -> Response:
     pool = get_pool(user, pool_id)
     if pool is None:
-        return render(
-            request,
-            "error.html",
-            {
-                "status": 404,
-                "message": {"zh": "未找到该培育库，或无权查看。", "en": "No such pool, or not yours to see."},
-            },
-            status_code=404,
+        return _not_found_page(
+            request, {"zh": "未找到该培育库，或无权查看。", "en": "No such pool, or not yours to see."}
         )
     chosen = filter_from(verdict, town, failing, borderline, tier)
     total, firms = ranked_firms(pool_id, chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
@@ -292,14 +286,8 @@ def export_page(
 def firm_page(request: Request, firm_id: int, user: CurrentUser) -> Response:
     firm, history = firm_history(user, firm_id)
     if firm is None:
-        return render(
-            request,
-            "error.html",
-            {
-                "status": 404,
-                "message": {"zh": "未找到该企业，或无权查看。", "en": "No such firm, or not yours to see."},
-            },
-            status_code=404,
+        return _not_found_page(
+            request, {"zh": "未找到该企业，或无权查看。", "en": "No such firm, or not yours to see."}
         )
     context = {
         "user": user,
