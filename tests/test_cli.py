@@ -6,7 +6,7 @@ from pathlib import Path
 from tests.cases import base_profile
 from tests.commands import hnte
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "examples"
 
 
 def test_chinese_report_by_default_shows_verdict_gap_and_remedy() -> None:

@@ -1,4 +1,4 @@
-"""The worked examples of ../shared/spec/examples: `hnte assess --format json` must give their fields."""
+"""The worked examples of fixtures/examples (copied from the shared spec): `hnte assess --format json` must give their fields."""
 
 import json
 import subprocess
@@ -9,7 +9,7 @@ import pytest
 
 from tests.cases import mismatches
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "examples"
 NAMES = sorted(p.name.removesuffix(".expected.json") for p in EXAMPLES.glob("*.expected.json"))
 
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "examples"
 EXAMPLE_NAMES = sorted(p.name.removesuffix(".json") for p in EXAMPLES.glob("*.json") if ".expected" not in p.name)
 
 

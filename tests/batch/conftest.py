@@ -6,7 +6,7 @@ import pytest
 
 from fixtures.generator import pool
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "examples"
 
 
 def example_profiles() -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from engine import default_assessor, validate_profile
 from tests.browser.conftest import ARTIFACTS, screenshot
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "examples"
 # The firm of rd-ratio-short: sales fell into the 4% tier while R&D stayed near 3%.
 FIRM = json.loads((EXAMPLES / "rd-ratio-short.json").read_text(encoding="utf-8"))
 RD_MANAGEMENT = (

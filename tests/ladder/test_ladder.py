@@ -18,7 +18,7 @@ from fixtures.generator import pool
 from tests.cases import _jsonable, load_bases, merge
 from tests.ladder.cases import LADDER_CASES_DIR
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "examples"
 OVERLAY_TIERS = ("pan_tech", "chuying", "hnte_pool")
 
 
