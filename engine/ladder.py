@@ -189,8 +189,8 @@ class LadderEvaluator:
                 in_force[family] = max(ended, key=lambda lp: lp.pack.header.effective_from)
                 last_plans.add(family)
                 continue
-            unavailable.append({"family": family, "message": message})
             keyed = [lp for lp in members if lp.rounds]
+            unavailable.append({"family": family, "message": _round_message(family, date) if keyed else message})
             if keyed:
                 not_loaded.update(_not_loaded(max(keyed, key=lambda lp: lp.pack.header.effective_from), date))
         ordered, left_out = _dependency_order(in_force)
@@ -607,7 +607,8 @@ def _next(tier_id: str, tiers: dict[str, Any], assessment: dict[str, Any]) -> di
     then the first listed)."""
     tier = tiers[tier_id]
     criteria = tier["criteria"]
-    wanted = [c for c in tier.get("required", []) if criteria[c]["passed"] is not True]
+    # a required criterion that does not apply (an upkeep check without a certificate) is not listed
+    wanted = [c for c in tier.get("required", []) if c in criteria and criteria[c]["passed"] is not True]
     route_id = None
     best: list[str] = []
     best_key: tuple[int, int] | None = None

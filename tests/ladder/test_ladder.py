@@ -114,27 +114,46 @@ def test_a_new_round_year_shifts_the_gazelle_years(rules_copy: Path) -> None:
         {"year": 2023, "sales_revenue": 1440, "employees": 140},
         {"year": 2024, "sales_revenue": 1728, "rd_expense": 80, "employees": 160},
     ]
-    raw = profile_of("gazelle")
+    raw = profile_of("gazelle", {"application_date": "2025-06-30"})
     raw["years"] = years
     profile = validate_profile(raw)
+    # no 2025 round loaded: the tier says so instead of judging 2020–2023 by the 2024 round
     before = Assessor(load_packs(rules_copy)).assess(profile)["ladder"]["tiers"]["gazelle"]
-    assert before["criteria"]["gazelle_base_revenue"]["passed"] is None  # the 2024 round wants 2020
+    assert before["status"] == "unknown" and before["criteria"] == {}
+    assert before["round"]["year"] == 2025 and before["round"]["loaded"] is False
 
     def next_round(data: dict) -> None:
         data["parameters"]["round_year"]["values"][dt.date(2025, 1, 1)] = 2025
 
+    def round_dates(data: dict) -> None:
+        data["rounds"].append(
+            {
+                "year": 2025,
+                "opens": dt.date(2025, 1, 1),
+                "closes": dt.date(2025, 12, 31),
+                "notice": {"zh": "2025年度", "en": "2025"},
+            }
+        )
+
+    def pack_until(data: dict) -> None:
+        data["effective_until"] = dt.date(2025, 12, 31)
+
     _edit_yaml(rules_copy / "jiangsu-gazelle-2024" / "science.yaml", next_round)
+    _edit_yaml(rules_copy / "jiangsu-gazelle-2024" / "tier.yaml", round_dates)
+    _edit_yaml(rules_copy / "jiangsu-gazelle-2024" / "pack.yaml", pack_until)
     after = Assessor(load_packs(rules_copy)).assess(profile)["ladder"]["tiers"]["gazelle"]
     assert after["status"] == "met"
+    assert after["round"]["year"] == 2025 and after["round"]["loaded"] is True
     assert after["criteria"]["gazelle_revenue_cagr"]["actual"] == 0.2
     assert "2021" in after["criteria"]["gazelle_base_revenue"]["message"]["zh"]
 
 
 # outputs ---------------------------------------------------------------------------------------------
 def test_criteria_that_do_not_apply_are_left_out(assessor: Assessor) -> None:
-    tier = assessor.assess(validate_profile(profile_of("sme")))["ladder"]["tiers"]["hnte"]
-    assert set(tier["criteria"]) == {"certificate_in_force", "national_verdict"}
-    assert "targets" not in tier and "upkeep" not in tier
+    tiers = assessor.assess(validate_profile(profile_of("sme")))["ladder"]["tiers"]
+    assert set(tiers["hnte"]["criteria"]) == {"certificate_in_force"}  # the upkeep checks need a certificate
+    assert "targets" not in tiers["hnte"] and "upkeep" not in tiers["hnte"]
+    assert set(tiers["hnte_eligible"]["criteria"]) == {"national_verdict"}  # no certificate, no cancellation
 
 
 def test_every_criterion_is_explained_in_both_languages_with_its_citation(assessor: Assessor) -> None:
