@@ -218,6 +218,15 @@ def test_two_tiers_on_one_rank_are_refused(rules_copy: Path) -> None:
         ({"funding": {"valuation_usd": -1}}, "funding.valuation_usd"),
         ({"enterprise": {"branch_office": "yes"}}, "enterprise.branch_office"),
         ({"years": [{"year": 2024, "employees": 10.12345}]}, "years[2].employees"),
+        # issue 10's inputs
+        ({"recognition": {"certificate_date": "2023-01-01", "cancelled_on": "2022-12-31"}}, "recognition.cancelled_on"),
+        ({"recognition": {"certificate_date": "2023-01-01", "cancelled_on": "2025-07-01"}}, "recognition.cancelled_on"),
+        ({"recognition": {"certificate_date": "2023-01-01", "relocation": "moved"}}, "recognition.relocation"),
+        ({"achievements": {"tech_sme_enrolled_year": 2026}}, "achievements.tech_sme_enrolled_year"),
+        ({"enterprise": {"specialised_sme": "yes"}}, "enterprise.specialised_sme"),
+        ({"enterprise": {"sci_tech_little_giant": 1}}, "enterprise.sci_tech_little_giant"),
+        ({"enterprise": {"serious_fraud": "no"}}, "enterprise.serious_fraud"),
+        ({"funding": {"investment_received": "true"}}, "funding.investment_received"),
     ],
 )
 def test_the_new_sections_are_validated_at_the_edge(changes: dict, field: str) -> None:
@@ -226,3 +235,24 @@ def test_the_new_sections_are_validated_at_the_edge(changes: dict, field: str) -
     errors = {e["field"]: e["message"] for e in raised.value.errors}
     assert field in errors
     assert errors[field]["zh"] and errors[field]["en"]
+    assert "取值无效" not in errors[field]["zh"]  # a reason in words, not the fallback
+
+
+def test_a_round_outside_its_pack_or_off_its_round_year_is_refused(rules_copy: Path) -> None:
+    tier = rules_copy / "jiangsu-gazelle-2024" / "tier.yaml"
+    _edit_yaml(tier, lambda d: d["rounds"][0].update(closes=dt.date(2025, 6, 30)))
+    with pytest.raises(PackError, match="outside the pack's effective period"):
+        ladder_packs(load_packs(rules_copy))
+    _edit_yaml(tier, lambda d: d["rounds"][0].update(closes=dt.date(2024, 12, 31), year=2023))
+    with pytest.raises(PackError, match="round_year"):
+        ladder_packs(load_packs(rules_copy))
+
+
+def test_the_five_pools_follow_the_tiers_in_force(assessor: Assessor) -> None:
+    ladder = assessor.assess(validate_profile(profile_of("recognised")))["ladder"]
+    pools = ladder["pools"]["pools"]
+    assert list(pools) == ["pan_tech", "tech_sme", "upgrade", "hnte", "three_kinds"]
+    assert pools["hnte"]["status"] == "met" and pools["hnte"]["tiers"] == ["hnte"]
+    for frame_pool in pools.values():  # a pool is met exactly when one of its tiers is
+        statuses = [ladder["summary"][t] for t in frame_pool["tiers"] + frame_pool["extra_tiers"]]
+        assert (frame_pool["status"] == "met") == ("met" in statuses)
