@@ -150,7 +150,7 @@ class LadderEvaluator:
         self._read = {
             fact for lp in packs for target in lp.pack.targets().values() for rule in target.rules for fact in rule.when
         }
-        self._compiled: dict[tuple[str, dt.date | None], PackPlan] = {}
+        self._compiled: dict[tuple[str, dt.date | None, bool], PackPlan] = {}
         self._lock = threading.RLock()
 
     @classmethod
