@@ -63,6 +63,9 @@ def ladder_context(assessment: dict[str, Any], profile: Profile) -> dict[str, An
     highest = ladder.get("highest_tier")
     nxt = ladder.get("next_tier")
     hnte = ladder["tiers"].get("hnte") or {}
+    last_plan = hnte.get("last_plan_targets")
+    monitoring = ladder.get("monitoring")
+    pools = ladder.get("pools")
     notes = sorted({tuple(t["example_note"].items()) for t in ladder["tiers"].values() if t.get("example_note")})
     return {
         "ladder": {
@@ -73,6 +76,37 @@ def ladder_context(assessment: dict[str, Any], profile: Profile) -> dict[str, An
             "tiers": tiers,
             "upkeep": hnte.get("upkeep"),
             "targets": [criterion_view(t) for t in (hnte.get("targets") or {}).values()],
+            # an ended plan's targets: for reference, not requirements (docs/ladder.md)
+            "last_plan": None
+            if not last_plan
+            else {
+                "note": last_plan["note"],
+                "targets": [criterion_view(t) for t in last_plan["targets"].values()],
+            },
+            "monitoring": None
+            if not monitoring
+            else {
+                "title": monitoring["title"],
+                "note": monitoring.get("note"),
+                "criteria": [criterion_view(c) for c in monitoring["criteria"].values()],
+            },
+            "pools": None
+            if not pools
+            else {
+                "title": pools["title"],
+                "citation": pools["citation"],
+                "items": [
+                    {
+                        "id": pool_id,
+                        "title": pool["title"],
+                        "status": pool["status"],
+                        "css": STATUS_CSS.get(pool["status"], "unknown"),
+                        "label": STATUS_WORDS[pool["status"]],
+                        "tiers": [ladder["tiers"][t]["title"] for t in pool["tiers"] + pool["extra_tiers"]],
+                    }
+                    for pool_id, pool in pools["pools"].items()
+                ],
+            },
             "example_notes": [dict(note) for note in notes],
             "unavailable": [u["message"] for u in ladder.get("unavailable", [])],
         }

@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 # The ladder's inputs (docs/ladder.md) add: "year" (a calendar year), "year_list" ("2022, 2023"), "flag" (a box
 # whose unticked state is the section's default, so it is left out) and "choice" (blank / yes / no, for the
-# answers whose blank means "not stated": a default of yes, or unknown).
+# answers whose blank means "not stated": a default of yes, or unknown) and "relocation" (blank / whole /
+# partial: recognition.relocation).
 Kind = Literal[
     "text",
     "date",
@@ -30,6 +31,7 @@ Kind = Literal[
     "year_list",
     "flag",
     "choice",
+    "relocation",
 ]
 NUMBER_KINDS = frozenset({"money", "signed_money", "headcount", "count", "year"})
 YEAR_COLUMNS = 3
@@ -383,6 +385,24 @@ LADDER_FIELDS = (
         "Found to have seriously falsified the application",
     ),
     Field(
+        "recognition.cancelled_on",
+        "date",
+        "高新技术企业资格被取消的日期",
+        "Date the HNTE status was cancelled",
+        "资格（因任何原因）已被认定机构取消的，填写取消日期；被取消当年不得再次申请认定。未取消留空。",
+        "If the authority has cancelled the status (for any reason), its date; no new application in that year. "
+        "Blank if not cancelled.",
+    ),
+    Field(
+        "recognition.relocation",
+        "relocation",
+        "跨认定机构管理区域迁移",
+        "Moved to another recognition authority's region",
+        "整体迁移且在有效期内完成的资格继续有效；部分搬迁的由迁入地重新认定（办法第十八条）。未迁移留空。",
+        "A whole move completed within the validity keeps the status; after a partial move the new region "
+        "recognises the firm anew (Art. 18). Blank if not moved.",
+    ),
+    Field(
         "enterprise.cit_audit_based",
         "choice",
         "居民企业，企业所得税查账征收",
@@ -456,6 +476,24 @@ LADDER_FIELDS = (
         "Serious research misconduct in the previous or current year",
     ),
     Field(
+        "enterprise.serious_fraud",
+        "flag",
+        "上一年度至今存在严重弄虚作假行为",
+        "Serious fraud in the previous or current year",
+    ),
+    Field(
+        "enterprise.specialised_sme",
+        "flag",
+        "已认定为专精特新企业",
+        "A recognised 专精特新 (specialised and innovative) enterprise",
+    ),
+    Field(
+        "enterprise.sci_tech_little_giant",
+        "flag",
+        "已认定为科技小巨人企业",
+        "A recognised 科技小巨人 (sci-tech little giant) enterprise",
+    ),
+    Field(
         "achievements.national_award_year",
         "year",
         "最近一次获国家级科技奖励的年度",
@@ -478,10 +516,27 @@ LADDER_FIELDS = (
         "Not after the application year. Blank if none.",
     ),
     Field(
+        "achievements.tech_sme_enrolled_year",
+        "year",
+        "最近一次入库科技型中小企业的年度",
+        "Latest year enrolled as a technology-based SME",
+        "入库登记编号当年有效，每年须重新评价。不得晚于申报年度；未入库留空。",
+        "An enrolment number holds for its year: evaluate again every year. Not after the application year; "
+        "blank if never enrolled.",
+    ),
+    Field(
         "funding.private_investment",
         "flag",
         "已获得私募股权投资",
         "Has received private equity investment",
+    ),
+    Field(
+        "funding.investment_received",
+        "choice",
+        "获得过投资（任何形式）",
+        "Has received investment (of any kind)",
+        "潜在独角兽只要求“获得过投资”。留空时按是否获得私募股权投资判断。",
+        "A potential unicorn needs any investment. Blank: read from the private-equity answer.",
     ),
     Field("funding.listed", "flag", "已上市", "Listed"),
     Field(
@@ -635,6 +690,8 @@ def _ladder_value(text: str, kind: Kind) -> Any:
         return {"yes": True, "no": False}.get(text, text or None)  # anything else is the engine's to refuse
     if kind == "year_list":
         return _year_list(text)
+    if kind == "relocation":
+        return text or None  # whole / partial; anything else is the engine's to refuse
     return _scalar(text, kind)
 
 

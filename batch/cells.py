@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from batch.columns import BY_KEY, GRADES, INCIDENT_KINDS, NO, YES, Column, Kind, column_letter
+from batch.columns import BY_KEY, GRADES, INCIDENT_KINDS, NO, RELOCATIONS, YES, Column, Kind, column_letter
 from batch.triage import hnte_packs
 
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -154,6 +154,8 @@ def _readers() -> dict[Kind, Callable[[Any], Any]]:
     grades = {g: g for g in GRADES} | {g.lower(): g for g in GRADES}
     kinds = {code: code for code in INCIDENT_KINDS} | {label.zh: code for code, label in INCIDENT_KINDS.items()}
     kind_list = "、".join(label.zh for label in INCIDENT_KINDS.values())
+    moves = {code: code for code in RELOCATIONS} | {label.zh: code for code, label in RELOCATIONS.items()}
+    move_list = "、".join(label.zh for label in RELOCATIONS.values())
     return {
         Kind.text: _text,
         Kind.date: _date,
@@ -167,6 +169,7 @@ def _readers() -> dict[Kind, Callable[[Any], Any]]:
         Kind.tech_domain: lambda value: _choice(value, domains, domain_list),
         Kind.grade: lambda value: _choice(value, grades, "A、B、C、D、E"),
         Kind.incident_kind: lambda value: _choice(value, kinds, kind_list),
+        Kind.relocation: lambda value: _choice(value, moves, move_list),
     }
 
 

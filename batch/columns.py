@@ -24,6 +24,7 @@ class Kind(StrEnum):
     tech_domain = "tech_domain"
     grade = "grade"
     incident_kind = "incident_kind"
+    relocation = "relocation"  # recognition.relocation: whole / partial
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,8 @@ _LADDER: dict[str, tuple[tuple[str, str, str, Kind], ...]] = {
         ("annual_reports_filed", "已填报年度报表的年度", "Annual reports filed (years)", Kind.year_list),
         ("change_unreported", "重大变化未按期报告", "Change not reported", Kind.yes_no),
         ("application_fraud", "申请中严重弄虚作假", "Fraud in the application", Kind.yes_no),
+        ("cancelled_on", "资格被取消日期", "Status cancelled on", Kind.date),
+        ("relocation", "跨区域迁移（整体/部分）", "Moved region (whole / partial)", Kind.relocation),
     ),
     "enterprise": (
         ("cit_audit_based", "居民企业查账征收（空=是）", "CIT on its accounts (empty = yes)", Kind.yes_no),
@@ -132,14 +135,19 @@ _LADDER: dict[str, tuple[tuple[str, str, str, Kind], ...]] = {
         ("abnormal_operation_list", "列入经营异常名录", "On the abnormal operation list", Kind.yes_no),
         ("serious_dishonesty_list", "列入严重违法失信名单", "On the serious dishonesty list", Kind.yes_no),
         ("research_misconduct", "严重科研失信行为", "Research misconduct", Kind.yes_no),
+        ("serious_fraud", "严重弄虚作假行为", "Serious fraud", Kind.yes_no),
+        ("specialised_sme", "专精特新企业", "专精特新 enterprise", Kind.yes_no),
+        ("sci_tech_little_giant", "科技小巨人企业", "科技小巨人 enterprise", Kind.yes_no),
     ),
     "achievements": (
         ("national_award_year", "国家级科技奖励年度", "National S&T award year", Kind.year),
         ("provincial_rd_institution", "省部级以上研发机构", "Provincial R&D institution", Kind.yes_no),
         ("standard_led_year", "主导制定标准年度", "Standard led, year", Kind.year),
+        ("tech_sme_enrolled_year", "科技型中小企业入库年度", "Tech-SME enrolment year", Kind.year),
     ),
     "funding": (
         ("private_investment", "获得私募股权投资", "Private investment", Kind.yes_no),
+        ("investment_received", "获得过投资（空=按私募）", "Any investment (empty = private investment)", Kind.yes_no),
         ("listed", "已上市", "Listed", Kind.yes_no),
         ("valuation_usd", "估值（万美元）", "Valuation (10k USD)", Kind.money),
         ("valuation_cny", "估值（万元）", "Valuation (10k CNY)", Kind.money),
@@ -163,6 +171,11 @@ INCIDENT_KINDS: dict[str, Bilingual] = {
     "safety": Bilingual(zh="安全生产事故", en="Safety"),
     "quality": Bilingual(zh="质量事故", en="Quality"),
     "environment": Bilingual(zh="环境违法行为", en="Environment"),
+}
+# recognition.relocation code → label (办法 第十八条)
+RELOCATIONS: dict[str, Bilingual] = {
+    "whole": Bilingual(zh="整体迁移", en="Whole move"),
+    "partial": Bilingual(zh="部分搬迁", en="Partial move"),
 }
 GRADES = ("A", "B", "C", "D", "E")
 YES = ("是", "yes", "y", "true", "1")

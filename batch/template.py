@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from batch.columns import COLUMNS, GRADES, GROUPS, INCIDENT_KINDS, NAME_KEY, Column, Kind
+from batch.columns import COLUMNS, GRADES, GROUPS, INCIDENT_KINDS, NAME_KEY, RELOCATIONS, Column, Kind
 from batch.scoring import EXAMPLE_MARK
 from batch.triage import hnte_packs
 
@@ -173,6 +173,8 @@ def spreadsheet_value(column: Column, value: Any) -> Any:
             return _domain_labels().get(value, value)
         case Kind.incident_kind:
             return INCIDENT_KINDS[value].zh if value in INCIDENT_KINDS else value
+        case Kind.relocation:
+            return RELOCATIONS[value].zh if value in RELOCATIONS else value
         case Kind.date:
             return dt.date.fromisoformat(value) if isinstance(value, str) else value
         case Kind.year_list:
@@ -190,6 +192,8 @@ def _choices(column: Column) -> list[str] | None:
             return list(GRADES)
         case Kind.incident_kind:
             return [label.zh for label in INCIDENT_KINDS.values()]
+        case Kind.relocation:
+            return [label.zh for label in RELOCATIONS.values()]
     return None
 
 

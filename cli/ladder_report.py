@@ -33,6 +33,8 @@ WORDS = {
         "unknown": "待定",
         "gap": "差距",
         "unavailable": "未评价",
+        "last_plan": "上一期行动方案的目标（仅供参考）",
+        "pools": "五级梯次培育库",
     },
     "en": {
         "title": "Cultivation ladder",
@@ -55,6 +57,8 @@ WORDS = {
         "unknown": "unknown",
         "gap": "gap",
         "unavailable": "Not assessed",
+        "last_plan": "The last action plan's targets (for reference)",
+        "pools": "The five cultivation pools",
     },
 }
 STATUS_STYLE = {"met": "green", "not_met": "red", "unknown": "yellow"}
@@ -136,6 +140,31 @@ def render_ladder(assessment: dict[str, Any], lang: str = "zh") -> list[Renderab
             text.append_text(_criterion_line(entry, lang, w))
             text.append("\n")
         parts.append(Panel(text, title=f"{w['upkeep']} / {w['targets']}" if lang == "en" else w["upkeep"]))
+    last_plan = hnte.get("last_plan_targets")
+    if last_plan:  # an ended plan: for reference, not requirements
+        text = Text(f"{last_plan['note'][lang]}\n", style="dim")
+        for entry in last_plan["targets"].values():
+            text.append_text(_criterion_line(entry, lang, w))
+            text.append("\n")
+        parts.append(Panel(text, title=w["last_plan"]))
+    monitoring = ladder.get("monitoring")
+    if monitoring:
+        text = Text(f"{monitoring['note'][lang]}\n", style="dim") if monitoring.get("note") else Text()
+        for entry in monitoring["criteria"].values():
+            text.append_text(_criterion_line(entry, lang, w))
+            text.append("\n")
+        parts.append(Panel(text, title=monitoring["title"][lang]))
+    pools = ladder.get("pools")
+    if pools:
+        text = Text()
+        for pool in pools["pools"].values():
+            status = pool["status"]
+            text.append(f"{pool['title'][lang]}: ", style="bold")
+            text.append(w.get(status, status), style=STATUS_STYLE.get(status, ""))
+            names = [tiers[t]["title"][lang] for t in pool["tiers"] + pool["extra_tiers"]]
+            text.append(f"  ({'、'.join(names) if lang == 'zh' else ', '.join(names)})\n", style="dim")
+        text.append(f"〔{w['citation']}: {pools['citation']}〕", style="dim")
+        parts.append(Panel(text, title=w["pools"]))
     for missing in ladder.get("unavailable", []):
         parts.append(Text(f"{w['unavailable']}: {missing['message'][lang]}", style="dim"))
     return parts

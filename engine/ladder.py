@@ -19,7 +19,7 @@ from engine.assessment import fired_by_target
 from engine.compiler import CompiledPack, compile_pack
 from engine.facts import Derived
 from engine.ladder_facts import LadderFacts, base_facts, needs_own_facts, pack_facts
-from engine.ladder_pack import LadderPack, TierSpec, ladder_packs
+from engine.ladder_pack import LadderPack, PoolFrame, Round, TierSpec, ladder_packs
 from engine.ladder_views import CACHE_LIMIT, NOT_APPLICABLE, View, decisive, entry_of, make_view
 from engine.pack import NoPackInForce, PackError, RulePack, pack_in_force
 from engine.profile import Profile
@@ -51,6 +51,8 @@ class PackPlan:
     stage_tiers: list[list[TierPlan]]  # per group: the tiers whose counts it reads
     stage_score: list[list[TierPlan]]  # per group: the tiers whose score sums it reads
     exports: list[tuple[str, str]]  # (target id, fact name) read by other ladder packs
+    stage_outcomes: list[list[tuple[str, str]]]  # per group: (target, fact) of earlier groups' outcomes it reads
+    last_plan: bool = False  # an ended plan shown for reference (tier.yaml `after_end: last_plan`)
 
     @property
     def version(self) -> str:
@@ -63,6 +65,9 @@ class DatePlan:
     order: list[str]  # tier ids by rank
     ranks: dict[str, int]
     unavailable: list[dict[str, Any]]
+    # tiers of a round-keyed family with no round loaded for the date: shown as unknown (docs/ladder.md)
+    not_loaded: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pools: dict[str, Any] | None = None  # the district's pool frame (five pools), from the pack declaring it
 
 
 def _dependency_order(in_force: dict[str, LadderPack]) -> tuple[list[LadderPack], list[str]]:
@@ -89,7 +94,7 @@ def _dependency_order(in_force: dict[str, LadderPack]) -> tuple[list[LadderPack]
     return ordered, left_out
 
 
-def _tier_plan(tier_id: str, spec: TierSpec, lp: LadderPack, compiled: CompiledPack) -> TierPlan:
+def _tier_plan(tier_id: str, spec: TierSpec, lp: LadderPack, compiled: CompiledPack, date: dt.date) -> TierPlan:
     criteria = list(spec.requires)
     for route in spec.routes.values():
         criteria += [c for c in route.criteria if c not in criteria]
@@ -99,6 +104,9 @@ def _tier_plan(tier_id: str, spec: TierSpec, lp: LadderPack, compiled: CompiledP
         "citation": spec.citation,
         "rules_version": lp.pack.version,
     }
+    round_ = lp.round_on(date)
+    if round_ is not None:
+        static["round"] = _round_entry(round_, loaded=True)
     if spec.example:
         assert lp.example_note is not None
         static["example"] = True
@@ -142,7 +150,7 @@ class LadderEvaluator:
         self._read = {
             fact for lp in packs for target in lp.pack.targets().values() for rule in target.rules for fact in rule.when
         }
-        self._compiled: dict[tuple[str, dt.date | None], PackPlan] = {}
+        self._compiled: dict[tuple[str, dt.date | None, bool], PackPlan] = {}
         self._lock = threading.RLock()
 
     @classmethod
@@ -163,13 +171,28 @@ class LadderEvaluator:
         by_pack = {id(lp.pack): lp for lp in self.packs}
         in_force: dict[str, LadderPack] = {}
         unavailable: list[dict[str, Any]] = []
+        not_loaded: dict[str, dict[str, Any]] = {}
+        last_plans: set[str] = set()
         for family in sorted({lp.family for lp in self.packs}):
+            members = [lp for lp in self.packs if lp.family == family]
             try:
-                chosen = pack_in_force([lp.pack for lp in self.packs], family, date)
+                chosen = by_pack[id(pack_in_force([lp.pack for lp in members], family, date))]
             except NoPackInForce as missing:
-                unavailable.append({"family": family, "message": missing.message})
+                chosen, message = None, missing.message
+            if chosen is not None and chosen.rounds and chosen.round_on(date) is None:
+                chosen, message = None, _round_message(family, date)
+            if chosen is not None:
+                in_force[family] = chosen
                 continue
-            in_force[family] = by_pack[id(chosen)]
+            ended = [lp for lp in members if lp.after_end == "last_plan" and _ended(lp, date)]
+            if ended:  # an ended plan: shown as the last plan's, for reference
+                in_force[family] = max(ended, key=lambda lp: lp.pack.header.effective_from)
+                last_plans.add(family)
+                continue
+            keyed = [lp for lp in members if lp.rounds]
+            unavailable.append({"family": family, "message": _round_message(family, date) if keyed else message})
+            if keyed:
+                not_loaded.update(_not_loaded(max(keyed, key=lambda lp: lp.pack.header.effective_from), date))
         ordered, left_out = _dependency_order(in_force)
         for family in left_out:
             uses = ", ".join(in_force[family].uses)
@@ -178,9 +201,9 @@ class LadderEvaluator:
                 "en": f"{family} needs packs ({uses}) not in force on that date; not assessed.",
             }
             unavailable.append({"family": family, "message": message})
-        packs = [self._pack_plan(lp, date) for lp in ordered]
+        packs = [self._pack_plan(lp, date, lp.family in last_plans) for lp in ordered]
         decided_by = {tier.tier_id: pp.ladder.family for pp in packs for tier in pp.tiers}
-        ranks: dict[str, int] = {}
+        ranks: dict[str, int] = {tier_id: tier["rank"] for tier_id, tier in not_loaded.items()}
         for pp in packs:
             for tier_id in pp.ladder.targets_for:
                 if decided_by.get(tier_id) not in pp.ladder.uses:
@@ -190,18 +213,23 @@ class LadderEvaluator:
                     raise PackError(f"two ladder tiers share rank {tier.spec.rank} on {date.isoformat()}")
                 ranks[tier.tier_id] = tier.spec.rank
         order = sorted(ranks, key=ranks.__getitem__)
-        return DatePlan(packs, order, ranks, unavailable)
+        frames = [lp.pools for lp in self.packs if lp.pools is not None and lp.family in in_force]
+        pools = _pool_frame(frames[0], ranks) if frames else None
+        return DatePlan(packs, order, ranks, unavailable, not_loaded, pools)
 
-    def _pack_plan(self, lp: LadderPack, date: dt.date) -> PackPlan:
+    def _pack_plan(self, lp: LadderPack, date: dt.date, last_plan: bool = False) -> PackPlan:
+        if last_plan:  # an ended plan is read as it stood on its last day
+            assert lp.pack.header.effective_until is not None
+            date = lp.pack.header.effective_until
         period = lp.pack.period_start(date)  # every date of a parameter period compiles alike
-        key = (lp.pack.version, period)
+        key = (lp.pack.version, period, last_plan)
         with self._lock:
             cached = self._compiled.get(key)
             if cached is not None:
                 return cached
             compiled = compile_pack(lp.pack, period or date, decision_last=False)
             views = {id(rule): make_view(rule) for group in compiled.groups for rule in group.rules.values()}
-            tiers = [_tier_plan(tier_id, spec, lp, compiled) for tier_id, spec in lp.tiers.items()]
+            tiers = [_tier_plan(tier_id, spec, lp, compiled, date) for tier_id, spec in lp.tiers.items()]
             score_facts = {
                 tier.tier_id: {"score_min", "score_max"}
                 | {f"{i}_{m}" for i in tier.spec.score.indicators for m in ("min", "max")}
@@ -219,7 +247,16 @@ class LadderEvaluator:
             exports = [(t, f"{t}_outcome") for t in lp.pack.targets() if f"{t}_outcome" in self._read]
             exports += [(tier.spec.status, f"{tier.tier_id}_status") for tier in tiers]
             exports = [(target, name) for target, name in exports if name in self._read]
-            plan = PackPlan(lp, compiled, views, tiers, own, stage_tiers, stage_score, exports)
+            # a later group may read the outcome of a criterion an earlier group of the pack decided
+            decided: set[str] = set()
+            stage_outcomes: list[list[tuple[str, str]]] = []
+            for group in compiled.groups:
+                names = set(group.fact_names)
+                stage_outcomes.append([(t, f"{t}_outcome") for t in sorted(decided) if f"{t}_outcome" in names])
+                decided |= set(group.target_ids)
+            plan = PackPlan(
+                lp, compiled, views, tiers, own, stage_tiers, stage_score, exports, stage_outcomes, last_plan
+            )
             self._compiled[key] = plan
             return plan
 
@@ -243,6 +280,7 @@ class LadderEvaluator:
         self, plan: DatePlan, profiles: list[Profile], bases: list[LadderFacts], assessments: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
         tiers: list[dict[str, Any]] = [{} for _ in profiles]
+        monitors: list[dict[str, Any] | None] = [None for _ in profiles]
         for pp in plan.packs:
             parameters = pp.compiled.parameters
             facts = [pack_facts(p, parameters, b, pp.own_facts) for p, b in zip(profiles, bases, strict=True)]
@@ -256,6 +294,9 @@ class LadderEvaluator:
                 for tier in pp.stage_tiers[stage]:
                     for lf, chosen, states in zip(facts, decided, routes, strict=True):
                         states[tier.tier_id] = _counts(tier, lf.values, chosen)
+                for target_id, name in pp.stage_outcomes[stage]:
+                    for lf, chosen in zip(facts, decided, strict=True):
+                        lf.values[name] = chosen[target_id].outcome
                 # profiles with the same facts get the same firings: assert each distinct set once
                 names = group.fact_names
                 slots: list[int] = []
@@ -287,8 +328,28 @@ class LadderEvaluator:
                 for tier_id, target_ids in pp.ladder.targets_for.items():
                     extra = {t: entry_of(chosen[t], lf, parameters) for t in target_ids if not chosen[t].not_applicable}
                     if extra and tier_id in tiers[i]:
-                        tiers[i][tier_id].setdefault("targets", {}).update(extra)
-        return [_ladder(plan, t, a) for t, a in zip(tiers, assessments, strict=True)]
+                        if pp.last_plan:  # the ended plan's targets: for reference, not requirements
+                            tiers[i][tier_id] = {**tiers[i][tier_id], "last_plan_targets": _last_plan(pp, extra)}
+                        else:
+                            tiers[i][tier_id].setdefault("targets", {}).update(extra)
+                monitoring = pp.ladder.monitoring
+                if monitoring is not None:
+                    entries = {
+                        c: entry_of(chosen[c], lf, parameters)
+                        for c in monitoring.criteria
+                        if not chosen[c].not_applicable
+                    }
+                    section: dict[str, Any] = {
+                        "title": monitoring.title.as_dict(),
+                        "citation": monitoring.citation,
+                        "rules_version": pp.version,
+                        "criteria": entries,
+                    }
+                    if pp.last_plan:
+                        section.update(_last_plan(pp, {}))
+                        del section["targets"]
+                    monitors[i] = section
+        return [_ladder(plan, t, a, m) for t, a, m in zip(tiers, assessments, monitors, strict=True)]
 
 
 def _counts(tier: TierPlan, values: dict[str, Any], chosen: dict[str, View]) -> list[str]:
@@ -413,8 +474,10 @@ def _score(spec: TierSpec, values: dict[str, Any], chosen: dict[str, View]) -> d
     }
 
 
-def _ladder(plan: DatePlan, tiers: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
-    ordered = {tier_id: tiers[tier_id] for tier_id in plan.order}
+def _ladder(
+    plan: DatePlan, tiers: dict[str, Any], assessment: dict[str, Any], monitoring: dict[str, Any] | None
+) -> dict[str, Any]:
+    ordered = {tier_id: tiers.get(tier_id) or plan.not_loaded[tier_id] for tier_id in plan.order}
     summary = {tier_id: tier["status"] for tier_id, tier in ordered.items()}
     met = [t for t in plan.order if summary[t] == "met"]
     highest = met[-1] if met else None
@@ -432,7 +495,110 @@ def _ladder(plan: DatePlan, tiers: dict[str, Any], assessment: dict[str, Any]) -
     }
     if plan.unavailable:
         ladder["unavailable"] = plan.unavailable
+    if plan.pools is not None:
+        ladder["pools"] = _pools(plan.pools, summary)
+    if monitoring is not None:
+        ladder["monitoring"] = monitoring
     return ladder
+
+
+# rounds, ended plans and the pool frame -------------------------------------------------------------
+def _ended(lp: LadderPack, date: dt.date) -> bool:
+    until = lp.pack.header.effective_until
+    return until is not None and until < date
+
+
+def _round_entry(round_: Round, *, loaded: bool) -> dict[str, Any]:
+    return {
+        "year": round_.year,
+        "opens": round_.opens.isoformat(),
+        "closes": round_.closes.isoformat(),
+        "notice": round_.notice.as_dict(),
+        "confirmed": round_.confirmed,
+        "loaded": loaded,
+    }
+
+
+def _round_message(family: str, date: dt.date) -> dict[str, str]:
+    return {
+        "zh": f"{family}：未载入{date.year}年度评价条件（{date.isoformat()} 不在已载入的任何批次内）。",
+        "en": f"{family}: the criteria of the {date.year} round are not loaded "
+        f"({date.isoformat()} is in no loaded round).",
+    }
+
+
+def _not_loaded(lp: LadderPack, date: dt.date) -> dict[str, dict[str, Any]]:
+    """The tiers of a round-keyed family on a date no loaded round covers: unknown, saying which round
+    is missing and which was loaded last (the criteria of an old round are never reused)."""
+    year = date.year
+    latest = max(lp.rounds, key=lambda r: r.opens)
+    label = {"zh": f"待定 — 未载入{year}年度评价条件", "en": f"Unknown — criteria of the {year} round not loaded"}
+    tiers: dict[str, dict[str, Any]] = {}
+    for tier_id, spec in lp.tiers.items():
+        tiers[tier_id] = {
+            "status": "unknown",
+            "status_label": label,
+            "title": spec.title.as_dict(),
+            "rank": spec.rank,
+            "citation": spec.citation,
+            "rules_version": None,
+            "criteria": {},
+            "round": {
+                "year": year,
+                "loaded": False,
+                "message": {
+                    "zh": f"{year}年度的评价条件未载入本产品，无法判断；已载入的最近批次为{latest.year}年度"
+                    f"（{latest.opens.isoformat()}至{latest.closes.isoformat()}），其条件不适用于其他年度。",
+                    "en": f"The criteria of the {year} round are not loaded, so the tier cannot be judged; the latest "
+                    f"loaded round is {latest.year} ({latest.opens.isoformat()} to {latest.closes.isoformat()}), "
+                    "whose criteria do not apply to other rounds.",
+                },
+                "latest_loaded": _round_entry(latest, loaded=True),
+            },
+        }
+    return tiers
+
+
+def _last_plan(pp: PackPlan, targets: dict[str, Any]) -> dict[str, Any]:
+    header = pp.compiled.pack.header
+    note = pp.ladder.last_plan_note
+    assert note is not None
+    return {
+        "last_plan": True,
+        "plan": header.title.as_dict(),
+        "effective_from": header.effective_from.isoformat(),
+        "effective_until": header.effective_until.isoformat() if header.effective_until else None,
+        "note": note.as_dict(),
+        "targets": targets,
+    }
+
+
+def _pool_frame(frame: PoolFrame, ranks: dict[str, int]) -> dict[str, Any]:
+    """The frame as it stands on a date: each pool with its tiers in force (by rank)."""
+    pools = {}
+    for pool_id, pool in frame.pools.items():
+        pools[pool_id] = {
+            "title": pool.title.as_dict(),
+            "tiers": sorted((t for t in pool.tiers if t in ranks), key=ranks.__getitem__),
+            "extra_tiers": sorted((t for t in pool.extra_tiers if t in ranks), key=ranks.__getitem__),
+        }
+    return {
+        "title": frame.title.as_dict(),
+        "citation": frame.citation,
+        "note": frame.note.as_dict() if frame.note else None,
+        "pools": pools,
+    }
+
+
+def _pools(frame: dict[str, Any], summary: dict[str, str]) -> dict[str, Any]:
+    """Each pool's status from its tiers' statuses: met when one is met, else unknown when one is
+    unknown, else not_met (a count over the tiers' verdicts, like a tier's over its criteria)."""
+    pools = {}
+    for pool_id, pool in frame["pools"].items():
+        statuses = [summary[t] for t in pool["tiers"] + pool["extra_tiers"]]
+        status = "met" if "met" in statuses else "unknown" if "unknown" in statuses else "not_met"
+        pools[pool_id] = {**pool, "status": status}
+    return {**frame, "pools": pools}
 
 
 def _next(tier_id: str, tiers: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
@@ -441,7 +607,8 @@ def _next(tier_id: str, tiers: dict[str, Any], assessment: dict[str, Any]) -> di
     then the first listed)."""
     tier = tiers[tier_id]
     criteria = tier["criteria"]
-    wanted = [c for c in tier.get("required", []) if criteria[c]["passed"] is not True]
+    # a required criterion that does not apply (an upkeep check without a certificate) is not listed
+    wanted = [c for c in tier.get("required", []) if c in criteria and criteria[c]["passed"] is not True]
     route_id = None
     best: list[str] = []
     best_key: tuple[int, int] | None = None

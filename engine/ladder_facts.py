@@ -136,6 +136,7 @@ def base_facts(profile: Profile, derived: Derived, assessment: dict[str, Any]) -
     ip = profile.ip
     values: dict[str, Any] = {
         "evaluation_year": year,
+        "next_year": year + 1,
         "last_year": last,
         "registration_year": first_year,
         "years_since_registration": year - first_year,
@@ -160,8 +161,15 @@ def base_facts(profile: Profile, derived: Derived, assessment: dict[str, Any]) -
         "abnormal_operation_list": enterprise.abnormal_operation_list,
         "serious_dishonesty_list": enterprise.serious_dishonesty_list,
         "research_misconduct": enterprise.research_misconduct,
+        "serious_fraud": enterprise.serious_fraud,
+        "specialised_sme": enterprise.specialised_sme,
+        "sci_tech_little_giant": enterprise.sci_tech_little_giant,
         "provincial_rd_institution": profile.achievements.provincial_rd_institution,
         "private_investment": funding.private_investment,
+        # any investment (潜在独角兽 "获得过投资"); private equity is an investment too
+        "investment_received": funding.private_investment
+        if funding.investment_received is None
+        else funding.investment_received or funding.private_investment,
         "listed": funding.listed,
         "core_tech_breakthrough": funding.core_tech_breakthrough,
         "valuation_usd_known": funding.valuation_usd is not None,
@@ -170,6 +178,7 @@ def base_facts(profile: Profile, derived: Derived, assessment: dict[str, Any]) -
         "valuation_cny": -1 if funding.valuation_cny is None else float(funding.valuation_cny),
         "has_certificate": profile.recognition is not None,
         "rd_aux_accounts": profile.rd_management.rd_aux_accounts,
+        "industry_university_research": profile.rd_management.industry_university_research,
         "rd_projects_filed": _tri(upkeep.rd_projects_filed),
         "super_deduction_used": _tri(upkeep.super_deduction_used),
     }
@@ -182,6 +191,7 @@ def base_facts(profile: Profile, derived: Derived, assessment: dict[str, Any]) -
             lf.ratios[name] = derived.context[name]
     _years_ago(values, "national_award", profile.achievements.national_award_year, year)
     _years_ago(values, "standard_led", profile.achievements.standard_led_year, year)
+    _years_ago(values, "tech_sme_enrolled", profile.achievements.tech_sme_enrolled_year, year)
     for name, data in (
         ("ip_applications", "ip_applications_data"),
         ("ip_applications_class1", "class1_applications_data"),
@@ -296,8 +306,17 @@ def _certificate(profile: Profile, parameters: dict[str, Any], values: dict[str,
             "incidents_since_certificate": sum(1 for i in profile.incidents if issued <= i.date <= on),
             "change_unreported": recognition.change_unreported,
             "application_fraud": recognition.application_fraud,
+            "relocation": recognition.relocation or "none",
         }
     )
+    cancelled = recognition.cancelled_on
+    if cancelled is None:
+        values["cancellation_state"] = "none"
+    else:
+        values["cancellation_state"] = "this_year" if cancelled.year == on.year else "earlier"
+        values["cancelled_on"] = cancelled.isoformat()
+        values["cancelled_year"] = cancelled.year
+        values["next_application_year"] = cancelled.year + 1
 
 
 # provincial rounds (packs with `round_year`, growth with `base_year_offset`) --------------------------

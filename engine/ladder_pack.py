@@ -8,6 +8,7 @@ criteria are examples a district is expected to edit. Packs without a `tier.yaml
 are not ladder packs.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -56,12 +57,56 @@ class TierSpec(Strict):
     example: bool = False
 
 
+class Round(Strict):
+    """One provincial round of a tier family: its year (the pack's `round_year` on `opens`), its dates
+    and its notice. A date in no loaded round leaves the family's tiers `unknown` (docs/ladder.md)."""
+
+    year: int
+    opens: dt.date
+    closes: dt.date
+    notice: Bilingual
+    confirmed: bool = False  # whether the dates were confirmed in the notice itself
+
+    def covers(self, date: dt.date) -> bool:
+        return self.opens <= date <= self.closes
+
+
+class Pool(Strict):
+    """One pool of the district's frame (五级梯次培育库) and the tiers that place a firm in it."""
+
+    title: Bilingual
+    tiers: list[str]
+    extra_tiers: list[str] = Field(default_factory=list)  # provincial titles shown with the pool
+
+
+class PoolFrame(Strict):
+    title: Bilingual
+    citation: str
+    note: Bilingual | None = None
+    pools: dict[str, Pool]
+
+
+class Monitoring(Strict):
+    title: Bilingual
+    citation: str
+    criteria: list[str]
+
+
 class LadderFile(Strict):
     uses: list[str] = Field(default_factory=list)
     example_note: Bilingual | None = None
     tiers: dict[str, TierSpec]
     # criteria shown as targets of a tier that a used pack decides (a district plan's yearly targets)
     targets_for: dict[str, list[str]] = Field(default_factory=dict)
+    # criteria tracked for every firm, pool firms and certificate holders alike (ladder.monitoring)
+    monitoring: Monitoring | None = None
+    # the rounds whose criteria this pack holds; empty: the pack is not keyed by round
+    rounds: list[Round] = Field(default_factory=list)
+    # once the pack has ended: `drop` (not shown) or `last_plan` (its targets and monitoring shown as the
+    # last plan's, for reference, not as requirements)
+    after_end: Literal["drop", "last_plan"] = "drop"
+    last_plan_note: Bilingual | None = None
+    pools: PoolFrame | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +118,18 @@ class LadderPack:
     tiers: dict[str, TierSpec]
     example_note: Bilingual | None
     targets_for: dict[str, list[str]]
+    monitoring: Monitoring | None = None
+    rounds: tuple[Round, ...] = ()
+    after_end: str = "drop"
+    last_plan_note: Bilingual | None = None
+    pools: PoolFrame | None = None
 
     @property
     def family(self) -> str:
         return self.pack.family
+
+    def round_on(self, date: dt.date) -> Round | None:
+        return next((r for r in self.rounds if r.covers(date)), None)
 
 
 def _check(pack: RulePack, spec: LadderFile) -> None:
@@ -109,6 +162,23 @@ def _check(pack: RulePack, spec: LadderFile) -> None:
         for criterion in criteria:
             if criterion not in targets or targets[criterion].kind != "criterion":
                 raise PackError(f"{pack.id}/{TIER_FILE}: target {criterion} for {tier_id} is not a criterion")
+    for criterion in spec.monitoring.criteria if spec.monitoring else []:
+        if criterion not in targets or targets[criterion].kind != "criterion":
+            raise PackError(f"{pack.id}/{TIER_FILE}: monitoring {criterion} is not a criterion")
+    if spec.after_end == "last_plan" and spec.last_plan_note is None:
+        raise PackError(f"{pack.id}/{TIER_FILE}: after_end: last_plan needs last_plan_note")
+    header = pack.header
+    for round_ in spec.rounds:
+        where = f"{pack.id}/{TIER_FILE}: round {round_.year}"
+        if round_.opens > round_.closes:
+            raise PackError(f"{where}: opens after it closes")
+        if round_.opens < header.effective_from or (
+            header.effective_until is not None and round_.closes > header.effective_until
+        ):
+            raise PackError(f"{where}: outside the pack's effective period")
+        round_year = pack.parameter_values(round_.opens).get("round_year")
+        if round_year is not None and int(round_year) != round_.year:
+            raise PackError(f"{where}: round_year on {round_.opens} is {round_year}")
 
 
 def ladder_pack(pack: RulePack) -> LadderPack | None:
@@ -122,7 +192,18 @@ def ladder_pack(pack: RulePack) -> LadderPack | None:
     except (OSError, yaml.YAMLError, ValidationError) as error:
         raise PackError(f"{path}: {error}") from error
     _check(pack, spec)
-    return LadderPack(pack, tuple(spec.uses), spec.tiers, spec.example_note, spec.targets_for)
+    return LadderPack(
+        pack,
+        tuple(spec.uses),
+        spec.tiers,
+        spec.example_note,
+        spec.targets_for,
+        spec.monitoring,
+        tuple(spec.rounds),
+        spec.after_end,
+        spec.last_plan_note,
+        spec.pools,
+    )
 
 
 def ladder_packs(packs: list[RulePack]) -> list[LadderPack]:
@@ -135,4 +216,6 @@ def ladder_packs(packs: list[RulePack]) -> list[LadderPack]:
             if other is not None and other != lp.family:
                 raise PackError(f"tier {tier_id} is decided by both {other} and {lp.family}")
             seen_ids[tier_id] = lp.family
+    # a pool may name tiers of packs not loaded (a district running without the provincial packs): the
+    # output lists the tiers in force only
     return found

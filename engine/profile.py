@@ -233,6 +233,8 @@ class Recognition(ContractModel):
     annual_reports_filed: list[Year] | None = None  # years whose annual development report was filed
     change_unreported: StrictBool = False  # a name or major change not reported within 3 months
     application_fraud: StrictBool = False  # found to have seriously falsified the application
+    cancelled_on: Date | None = None  # the day the recognition authority cancelled the status, if it has
+    relocation: Literal["whole", "partial"] | None = None  # moved to another authority's region (Art. 18)
 
 
 class Enterprise(ContractModel):
@@ -249,16 +251,21 @@ class Enterprise(ContractModel):
     abnormal_operation_list: StrictBool = False
     serious_dishonesty_list: StrictBool = False
     research_misconduct: StrictBool = False
+    serious_fraud: StrictBool = False  # 严重弄虚作假 in the previous or current year (tech-SME, 67号)
+    specialised_sme: StrictBool = False  # a recognised 专精特新 enterprise (any level)
+    sci_tech_little_giant: StrictBool = False  # a recognised 科技小巨人 enterprise
 
 
 class Achievements(ContractModel):
     national_award_year: Year | None = None  # latest national S&T award with the firm among the first three
     provincial_rd_institution: StrictBool = False
     standard_led_year: Year | None = None  # latest international, national or industry standard it led
+    tech_sme_enrolled_year: Year | None = None  # latest year the firm was enrolled as a tech-SME (入库)
 
 
 class Funding(ContractModel):
     private_investment: StrictBool = False
+    investment_received: StrictBool | None = None  # any investment; None: read from private_investment
     listed: StrictBool = False
     valuation_usd: Money | None = None  # 万美元 (10,000 US dollars)
     valuation_cny: Money | None = None  # 万元
@@ -337,8 +344,16 @@ def _ladder_cross_checks(profile: Profile) -> None:
             "certificate dated after the application date",
             {"at": "recognition.certificate_date"},
         )
+    recognition = profile.recognition
+    if recognition is not None and recognition.cancelled_on is not None:
+        if not recognition.certificate_date <= recognition.cancelled_on <= profile.application_date:
+            raise PydanticCustomError(
+                "hnte_cancelled_outside_certificate",
+                "cancelled before the certificate date or after the application date",
+                {"at": "recognition.cancelled_on"},
+            )
     year = profile.application_date.year
-    for name in ("national_award_year", "standard_led_year"):
+    for name in ("national_award_year", "standard_led_year", "tech_sme_enrolled_year"):
         value = getattr(profile.achievements, name)
         if value is not None and value > year:
             raise PydanticCustomError(

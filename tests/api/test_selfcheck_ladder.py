@@ -182,3 +182,26 @@ def test_saved_answers_carry_the_ladder_inputs_and_load_back(client: TestClient)
     )
     # the form filled from the saved file saves the same file again
     assert client.post("/profile.json", data=form_from_profile(profile).values).json() == profile
+
+
+def test_issue_10_inputs_reach_the_profile_and_back() -> None:
+    values = ladder_values(
+        **{
+            "recognition.certificate_date": "2023-01-05",
+            "recognition.cancelled_on": "2024-03-01",
+            "recognition.relocation": "whole",
+            "enterprise.specialised_sme": "on",
+            "enterprise.sci_tech_little_giant": "on",
+            "enterprise.serious_fraud": "on",
+            "achievements.tech_sme_enrolled_year": "2024",
+            "funding.investment_received": "yes",
+        }
+    )
+    converted = profile_from_form(values)
+    profile = converted.profile
+    assert profile["recognition"]["cancelled_on"] == "2024-03-01" and profile["recognition"]["relocation"] == "whole"
+    assert profile["enterprise"]["specialised_sme"] is True and profile["enterprise"]["sci_tech_little_giant"] is True
+    assert profile["achievements"]["tech_sme_enrolled_year"] == 2024
+    assert profile["funding"]["investment_received"] is True
+    back = form_from_profile(profile).values
+    assert back["recognition.relocation"] == "whole" and back["funding.investment_received"] == "yes"

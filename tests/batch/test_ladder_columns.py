@@ -27,7 +27,12 @@ def ladder_firms() -> list[dict[str, Any]]:
     firms = [profile_of(base) for base in ("sme", "recognised", "gazelle", "unicorn")]
     full = profile_of("recognised")
     full["company"]["name"] = "全栏企业"
-    full["recognition"] |= {"certificate_number": "GR202232001234", "change_unreported": False}
+    full["recognition"] |= {
+        "certificate_number": "GR202232001234",
+        "change_unreported": False,
+        "cancelled_on": "2025-03-01",
+        "relocation": "partial",
+    }
     full["enterprise"] = {
         "cit_audit_based": True,
         "registered_in_jiangsu": False,
@@ -40,10 +45,19 @@ def ladder_firms() -> list[dict[str, Any]]:
         "abnormal_operation_list": True,
         "serious_dishonesty_list": False,
         "research_misconduct": False,
+        "serious_fraud": False,
+        "specialised_sme": True,
+        "sci_tech_little_giant": False,
     }
-    full["achievements"] = {"national_award_year": 2023, "provincial_rd_institution": True, "standard_led_year": 2024}
+    full["achievements"] = {
+        "national_award_year": 2023,
+        "provincial_rd_institution": True,
+        "standard_led_year": 2024,
+        "tech_sme_enrolled_year": 2025,
+    }
     full["funding"] = {
         "private_investment": True,
+        "investment_received": True,
         "listed": False,
         "valuation_usd": 12000.5,
         "valuation_cny": 80000,
@@ -107,6 +121,7 @@ def test_a_row_reads_back_the_profile_it_was_written_from() -> None:
     row = [spreadsheet_value(c, flat.get(c.key)) for c in COLUMNS]
     assert row[KEYS.index("recognition.annual_reports_filed")] == "2022, 2023, 2024"
     assert row[KEYS.index("enterprise.abnormal_operation_list")] == "是"
+    assert row[KEYS.index("recognition.relocation")] == "部分搬迁"
     reading = read_row(KEYS, row)
     assert reading.errors == []
     for section in LADDER_SECTIONS:

@@ -114,27 +114,46 @@ def test_a_new_round_year_shifts_the_gazelle_years(rules_copy: Path) -> None:
         {"year": 2023, "sales_revenue": 1440, "employees": 140},
         {"year": 2024, "sales_revenue": 1728, "rd_expense": 80, "employees": 160},
     ]
-    raw = profile_of("gazelle")
+    raw = profile_of("gazelle", {"application_date": "2025-06-30"})
     raw["years"] = years
     profile = validate_profile(raw)
+    # no 2025 round loaded: the tier says so instead of judging 2020–2023 by the 2024 round
     before = Assessor(load_packs(rules_copy)).assess(profile)["ladder"]["tiers"]["gazelle"]
-    assert before["criteria"]["gazelle_base_revenue"]["passed"] is None  # the 2024 round wants 2020
+    assert before["status"] == "unknown" and before["criteria"] == {}
+    assert before["round"]["year"] == 2025 and before["round"]["loaded"] is False
 
     def next_round(data: dict) -> None:
         data["parameters"]["round_year"]["values"][dt.date(2025, 1, 1)] = 2025
 
+    def round_dates(data: dict) -> None:
+        data["rounds"].append(
+            {
+                "year": 2025,
+                "opens": dt.date(2025, 1, 1),
+                "closes": dt.date(2025, 12, 31),
+                "notice": {"zh": "2025年度", "en": "2025"},
+            }
+        )
+
+    def pack_until(data: dict) -> None:
+        data["effective_until"] = dt.date(2025, 12, 31)
+
     _edit_yaml(rules_copy / "jiangsu-gazelle-2024" / "science.yaml", next_round)
+    _edit_yaml(rules_copy / "jiangsu-gazelle-2024" / "tier.yaml", round_dates)
+    _edit_yaml(rules_copy / "jiangsu-gazelle-2024" / "pack.yaml", pack_until)
     after = Assessor(load_packs(rules_copy)).assess(profile)["ladder"]["tiers"]["gazelle"]
     assert after["status"] == "met"
+    assert after["round"]["year"] == 2025 and after["round"]["loaded"] is True
     assert after["criteria"]["gazelle_revenue_cagr"]["actual"] == 0.2
     assert "2021" in after["criteria"]["gazelle_base_revenue"]["message"]["zh"]
 
 
 # outputs ---------------------------------------------------------------------------------------------
 def test_criteria_that_do_not_apply_are_left_out(assessor: Assessor) -> None:
-    tier = assessor.assess(validate_profile(profile_of("sme")))["ladder"]["tiers"]["hnte"]
-    assert set(tier["criteria"]) == {"certificate_in_force", "national_verdict"}
-    assert "targets" not in tier and "upkeep" not in tier
+    tiers = assessor.assess(validate_profile(profile_of("sme")))["ladder"]["tiers"]
+    assert set(tiers["hnte"]["criteria"]) == {"certificate_in_force"}  # the upkeep checks need a certificate
+    assert "targets" not in tiers["hnte"] and "upkeep" not in tiers["hnte"]
+    assert set(tiers["hnte_eligible"]["criteria"]) == {"national_verdict"}  # no certificate, no cancellation
 
 
 def test_every_criterion_is_explained_in_both_languages_with_its_citation(assessor: Assessor) -> None:
@@ -199,6 +218,15 @@ def test_two_tiers_on_one_rank_are_refused(rules_copy: Path) -> None:
         ({"funding": {"valuation_usd": -1}}, "funding.valuation_usd"),
         ({"enterprise": {"branch_office": "yes"}}, "enterprise.branch_office"),
         ({"years": [{"year": 2024, "employees": 10.12345}]}, "years[2].employees"),
+        # issue 10's inputs
+        ({"recognition": {"certificate_date": "2023-01-01", "cancelled_on": "2022-12-31"}}, "recognition.cancelled_on"),
+        ({"recognition": {"certificate_date": "2023-01-01", "cancelled_on": "2025-07-01"}}, "recognition.cancelled_on"),
+        ({"recognition": {"certificate_date": "2023-01-01", "relocation": "moved"}}, "recognition.relocation"),
+        ({"achievements": {"tech_sme_enrolled_year": 2026}}, "achievements.tech_sme_enrolled_year"),
+        ({"enterprise": {"specialised_sme": "yes"}}, "enterprise.specialised_sme"),
+        ({"enterprise": {"sci_tech_little_giant": 1}}, "enterprise.sci_tech_little_giant"),
+        ({"enterprise": {"serious_fraud": "no"}}, "enterprise.serious_fraud"),
+        ({"funding": {"investment_received": "true"}}, "funding.investment_received"),
     ],
 )
 def test_the_new_sections_are_validated_at_the_edge(changes: dict, field: str) -> None:
@@ -207,3 +235,24 @@ def test_the_new_sections_are_validated_at_the_edge(changes: dict, field: str) -
     errors = {e["field"]: e["message"] for e in raised.value.errors}
     assert field in errors
     assert errors[field]["zh"] and errors[field]["en"]
+    assert "取值无效" not in errors[field]["zh"]  # a reason in words, not the fallback
+
+
+def test_a_round_outside_its_pack_or_off_its_round_year_is_refused(rules_copy: Path) -> None:
+    tier = rules_copy / "jiangsu-gazelle-2024" / "tier.yaml"
+    _edit_yaml(tier, lambda d: d["rounds"][0].update(closes=dt.date(2025, 6, 30)))
+    with pytest.raises(PackError, match="outside the pack's effective period"):
+        ladder_packs(load_packs(rules_copy))
+    _edit_yaml(tier, lambda d: d["rounds"][0].update(closes=dt.date(2024, 12, 31), year=2023))
+    with pytest.raises(PackError, match="round_year"):
+        ladder_packs(load_packs(rules_copy))
+
+
+def test_the_five_pools_follow_the_tiers_in_force(assessor: Assessor) -> None:
+    ladder = assessor.assess(validate_profile(profile_of("recognised")))["ladder"]
+    pools = ladder["pools"]["pools"]
+    assert list(pools) == ["pan_tech", "tech_sme", "upgrade", "hnte", "three_kinds"]
+    assert pools["hnte"]["status"] == "met" and pools["hnte"]["tiers"] == ["hnte"]
+    for frame_pool in pools.values():  # a pool is met exactly when one of its tiers is
+        statuses = [ladder["summary"][t] for t in frame_pool["tiers"] + frame_pool["extra_tiers"]]
+        assert (frame_pool["status"] == "met") == ("met" in statuses)

@@ -7,7 +7,7 @@ from tests.ladder.test_ladder import profile_of
 
 
 def test_the_chinese_report_shows_every_tier_the_next_and_the_upkeep() -> None:
-    profile = profile_of("recognised", {"upkeep": {"ip_applications": 3}})
+    profile = profile_of("recognised", {"upkeep": {"ip_applications": 3}, "application_date": "2024-06-30"})
     run = hnte("assess", "-", stdin=json.dumps(profile, ensure_ascii=False))
     assert run.returncode == 0, run.stderr
     out = run.stdout
@@ -17,6 +17,7 @@ def test_the_chinese_report_shows_every_tier_the_next_and_the_upkeep() -> None:
     assert "下一层级: 江苏省瞪羚企业" in out
     assert "证书有效期至 2025-12-12" in out and "重新认定年度 2025" in out
     assert "本年已申请知识产权 3 件，目标 5 件（还差 2 件）" in out
+    assert "五级梯次培育库" in out and "培育库企业监测事项" in out
     assert "示例标准" in out  # the district tiers say their criteria are examples
     assert "《科技型中小企业评价办法》第六条（二）" in out  # criteria carry their citations
 
