@@ -129,6 +129,16 @@ def _bar(low: int, high: int, maximum: int) -> tuple[float, float]:
     return round(x, 1), round(width, 1)
 
 
+def _percent(low: int, high: int, maximum: int) -> dict[str, float]:
+    """The bar as percentages of its track: the page draws it in an SVG without a viewBox, so the bar
+    stretches with the screen while every label keeps its real size (a scaled SVG shrank them to 5 px)."""
+    if not maximum:
+        return {"x_pct": 0.0, "w_pct": 0.0}
+    width = max(100 * (high - low) / maximum, 1.0)  # a range of one value is still visible
+    x = min(100 * low / maximum, 100 - width)  # a range at the maximum ends at the track's end
+    return {"x_pct": round(x, 2), "w_pct": round(width, 2)}
+
+
 def innovation_chart(assessment: dict[str, Any], pack: RulePack | None) -> dict[str, Any]:
     innovation = assessment["innovation"]
     indicators = pack.indicators() if pack else {}
@@ -167,6 +177,7 @@ def innovation_chart(assessment: dict[str, Any], pack: RulePack | None) -> dict[
                 "y": 10 + index * ROW_HEIGHT,
                 "x": x,
                 "width": width,
+                **_percent(indicator["min"], indicator["max"], maximum),
                 "items": items,
                 "average": indicator.get("average"),
             }
@@ -184,9 +195,17 @@ def innovation_chart(assessment: dict[str, Any], pack: RulePack | None) -> dict[
         "bar_height": BAR_HEIGHT,
         "value_x": TRACK_X + TRACK_WIDTH + 10,
         "rows": rows,
-        "total": {"min": innovation["min"], "max": innovation["max"], "y": total_y, "x": x, "width": width},
+        "total": {
+            "min": innovation["min"],
+            "max": innovation["max"],
+            "y": total_y,
+            "x": x,
+            "width": width,
+            **_percent(innovation["min"], innovation["max"], 100),
+        },
         "pass_mark": pass_mark,
         "mark_x": mark_x,
+        "mark_pct": pass_mark if pass_mark is not None else None,  # of a 100-point track
     }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from batch.outcome import RowOutcome
 from batch.triage import FirmSummary
+from engine.assessment import HARD_CRITERIA
 from storage.database import session_scope
 from storage.models import Assessment, AssessmentFacet, Firm, Pool, RowError, User
 from storage.users import user_named
@@ -200,14 +201,30 @@ class PoolFilter:
         return query
 
 
+def _hard_not_met() -> Any:
+    """How many of the eight hard criteria an assessment fails or leaves unknown (its facets), as SQL."""
+    return (
+        select(func.count())
+        .where(
+            AssessmentFacet.assessment_id == Assessment.id,
+            AssessmentFacet.facet.in_(("failing", "unknown")),
+            AssessmentFacet.value.in_(HARD_CRITERIA),
+        )
+        .correlate(Assessment)
+        .scalar_subquery()
+    )
+
+
 def ranked_firms(
     pool_id: int, chosen: PoolFilter, limit: int | None = 100, offset: int = 0, url: str | None = None
 ) -> tuple[int, list[Assessment]]:
-    """The filtered firms ranked by readiness (highest first), and how many match in all."""
+    """The filtered firms ranked by the hard criteria they meet (n of 8, most first), then by readiness
+    (highest first), and how many match in all. Readiness mixes the hard criteria with the innovation
+    range, so on its own it could put a firm failing a hard criterion above one meeting all eight."""
     with session_scope(url) as session:
         total = session.scalar(chosen.apply(select(func.count(Assessment.id)), pool_id)) or 0
         query = chosen.apply(select(Assessment), pool_id).order_by(
-            Assessment.readiness.desc().nulls_last(), Assessment.row
+            _hard_not_met(), Assessment.readiness.desc().nulls_last(), Assessment.row
         )
         if limit is not None:
             query = query.limit(limit).offset(offset)
