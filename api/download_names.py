@@ -18,7 +18,7 @@ _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.IGNORECASE
 
 def safe_stem(name: str, fallback: str) -> str:
     """A file name stem from a free-text name: '2025 春季/海门' → '2025 春季-海门'; the fallback if nothing is left."""
-    text = unicodedata.normalize("NFC", name or "")
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", name or ""))  # tabs and newlines are spaces
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
     text = _UNSAFE.sub("-", text)
     text = _SPACES.sub(" ", text).strip(" .-")

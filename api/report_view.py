@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import Profile, RulePack
+from engine.assessment import HARD_CRITERIA
 from engine.formatting import format_value
 
 Bilingual = dict[str, str]
@@ -221,9 +222,18 @@ def shortfall_rows(assessment: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(assessment.get("shortfalls", []), key=order)
 
 
+def criteria_met(assessment: dict[str, Any]) -> dict[str, int]:
+    """How many of the eight hard criteria the firm meets: read before the readiness index, so that a high
+    index beside 暂不符合 does not read as "nearly there"."""
+    criteria = assessment["criteria"]
+    met = sum(1 for c in HARD_CRITERIA if criteria.get(c, {}).get("passed") is True)
+    return {"met": met, "total": len(HARD_CRITERIA)}
+
+
 def report_context(assessment: dict[str, Any], profile: Profile, pack: RulePack | None) -> dict[str, Any]:
     return {
         "assessment": assessment,
+        "criteria_met": criteria_met(assessment),
         "criteria_rows": criterion_rows(assessment, pack),
         "chart": innovation_chart(assessment, pack),
         "shortfalls": shortfall_rows(assessment),
