@@ -155,7 +155,7 @@ def borderline_reasons(assessment: dict[str, Any]) -> list[dict[str, str]]:
         reasons.append(
             {
                 "zh": f"创新能力 {low}–{high} 分，跨越及格线 {mark} 分",
-                "en": f"Innovation {low}–{high} straddles the pass mark {mark}",
+                "en": f"Innovation score {low}–{high} points straddles the pass mark of {mark}",
             }
         )
     for criterion_id, entry in assessment["criteria"].items():
