@@ -70,7 +70,7 @@
       window: wanted.join("–").replace(/–\d+–/, "–"),
       outside: outside.join(english ? ", " : "、"),
       missing: missing.length ? "；" + missing.join("、") + " 年尚无数据" : "",
-      missing_en: missing.length ? "; " + missing.join(", ") + " have no figures yet" : ""
+      missing_en: missing.length ? "; there are no figures yet for " + missing.join(", ") : ""
     });
     dateWarning.textContent = text;
     dateWarning.hidden = false;
