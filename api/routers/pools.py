@@ -307,5 +307,6 @@ def firm_page(request: Request, firm_id: int, user: CurrentUser) -> Response:
         "criteria": criterion_titles(),
         "verdicts": verdict_labels(),
         "latest": history[-1].assessment,
+        "criteria_met": criteria_met,
     }
     return render(request, "pools/firm.html", context)

@@ -178,6 +178,7 @@ def test_the_pool_pages_fit_a_phone(
     page.locator("#shortfall-chart").screenshot(path=str(ARTIFACTS / f"phone-pool-chart-{lang}.png"))
     page.locator("#firms tbody td:nth-child(2) a").first.click()
     expect(page.locator("#history")).to_be_visible()
+    expect(page.locator("#history td.met").first).to_have_text(re.compile(r"^\d/8$"))
     assert_fits_the_phone(page, f"pool-firm-{lang}", allow_scroll_boxes=True)
     screenshot(page, f"phone-pool-firm-{lang}")
     context.close()
