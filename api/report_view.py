@@ -230,9 +230,17 @@ def criteria_met(assessment: dict[str, Any]) -> dict[str, int]:
     return {"met": met, "total": len(HARD_CRITERIA)}
 
 
+def years_outside_window(assessment: dict[str, Any], profile: Profile) -> list[int]:
+    """Years the firm gave figures for that the assessment does not use (outside the window of the
+    application date): said on the report, so that a changed date never drops figures unnoticed."""
+    window = set(assessment.get("window") or [])
+    return sorted({entry.year for entry in profile.years if isinstance(entry.year, int) and entry.year not in window})
+
+
 def report_context(assessment: dict[str, Any], profile: Profile, pack: RulePack | None) -> dict[str, Any]:
     return {
         "assessment": assessment,
+        "unused_years": years_outside_window(assessment, profile),
         "criteria_met": criteria_met(assessment),
         "criteria_rows": criterion_rows(assessment, pack),
         "chart": innovation_chart(assessment, pack),

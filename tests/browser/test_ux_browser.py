@@ -242,6 +242,11 @@ def test_changing_the_application_date_keeps_figures_with_their_year_and_warns(p
     page.fill("#f-application_date", FIRM["application_date"])
     expect(page.locator("#date-warning")).to_be_hidden()
     assert [page.locator(f"#f-years-{c}-year").input_value() for c in range(3)] == years
+    # assessed with the new date: the report says which typed year it did not use
+    page.fill("#f-application_date", "2026-03-01")
+    page.click("#submit-button")
+    expect(page.locator("#unused-years")).to_contain_text(years[0])
+    expect(page.locator("#verdict")).to_contain_text("2023、2024、2025")
 
 
 def test_on_a_blank_form_the_year_headings_follow_the_date(page: Page) -> None:
