@@ -223,12 +223,16 @@ def ranked_firms(
     range, so on its own it could put a firm failing a hard criterion above one meeting all eight."""
     with session_scope(url) as session:
         total = session.scalar(chosen.apply(select(func.count(Assessment.id)), pool_id)) or 0
-        query = chosen.apply(select(Assessment), pool_id).order_by(
+        # The order is found on ids alone, then the page's rows are loaded: sorting whole rows (with their
+        # JSON) by a computed key made the database sort megabytes (25 s for the last page of 10,000 firms).
+        query = chosen.apply(select(Assessment.id), pool_id).order_by(
             _hard_not_met(), Assessment.readiness.desc().nulls_last(), Assessment.row
         )
         if limit is not None:
             query = query.limit(limit).offset(offset)
-        firms = list(session.scalars(query))
+        ids = list(session.scalars(query))
+        loaded = {a.id: a for a in session.scalars(select(Assessment).where(Assessment.id.in_(ids)))} if ids else {}
+        firms = [loaded[i] for i in ids]
         session.expunge_all()
         return total, firms
 
