@@ -190,9 +190,13 @@
     });
     return best === null ? null : { column: best, year: bestYear };
   }
-  function missingLatest() {
+  // While typing, the hints show once the latest year's column holds a figure (a firm filling the table
+  // from the left is not told off early); on "Assess", as soon as the table holds any figure.
+  function missingLatest(sending) {
     var latest = latestColumn();
-    var anyFigures = yearInputs.some(function (input, column) { return hasFigures(column); });
+    var anyFigures = latest && (sending
+      ? yearInputs.some(function (input, column) { return hasFigures(column); })
+      : hasFigures(latest.column));
     Array.prototype.forEach.call(document.querySelectorAll(".latest-hint"), function (hint) { hint.textContent = ""; hint.hidden = true; });
     if (!latest || !anyFigures) { return []; }
     var missing = [];
@@ -209,7 +213,10 @@
 
   if (form) {
     Array.prototype.forEach.call(form.querySelectorAll("input, select"), function (input) {
-      input.addEventListener("blur", function () { check(input); if (input.dataset.latestRequired !== undefined || input.name.indexOf("years[") === 0) { missingLatest(); } });
+      input.addEventListener("blur", function () {
+        check(input);
+        if (input.name.indexOf("years[") === 0 || input === applicationDate) { missingLatest(false); }
+      });
       input.addEventListener("input", function () {
         if (input.dataset.kind) { checkNumber(input); }
         if (input.parentNode.querySelector(".client-error")) { check(input); }
@@ -219,7 +226,7 @@
     form.addEventListener("submit", function (event) {
       var submitter = event.submitter;
       if (submitter && submitter.hasAttribute("formnovalidate")) { return; } // saving answers: no checks
-      var missing = missingLatest();
+      var missing = missingLatest(true);
       if (missing.length && !confirmedBlank && latestSummary) {
         event.preventDefault();
         confirmedBlank = true;

@@ -215,6 +215,22 @@ def test_a_blank_latest_year_figure_is_flagged_before_sending(page: Page) -> Non
     expect(page.locator("#criterion-sci_tech_staff_ratio")).to_have_attribute("data-passed", "unknown")
 
 
+def test_the_latest_year_hint_shows_while_typing_once_that_year_has_figures(page: Page) -> None:
+    page.goto("/?lang=en")
+    page.fill("#f-years-0-sales_revenue", "1000")
+    page.press("#f-years-0-sales_revenue", "Tab")
+    expect(page.locator(".latest-hint:visible")).to_have_count(0)  # filling from the left: not told off early
+    page.fill("#f-years-2-sales_revenue", "1200")
+    page.press("#f-years-2-sales_revenue", "Tab")
+    latest = page.locator("#f-years-2-year").input_value()
+    for name in ("total_revenue", "staff_total"):
+        hint = page.locator("td", has=page.locator(f"#f-years-2-{name}")).locator(".latest-hint")
+        expect(hint).to_contain_text(f"Needed for the latest year ({latest})")
+    page.fill("#f-years-2-staff_total", "40")
+    page.press("#f-years-2-staff_total", "Tab")
+    expect(page.locator("td", has=page.locator("#f-years-2-staff_total")).locator(".latest-hint")).to_be_hidden()
+
+
 def test_changing_the_application_date_keeps_figures_with_their_year_and_warns(page: Page, tmp_path: Path) -> None:
     fill_as_a_firm(page)
     years = [page.locator(f"#f-years-{c}-year").input_value() for c in range(3)]
