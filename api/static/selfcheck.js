@@ -232,9 +232,9 @@
         confirmedBlank = true;
         latestSummary.hidden = false;
         latestSummary.querySelector(".latest-summary-text").textContent = both([
-          "最近一年有 {n} 项必填数据为空（见标红的提示）。可补填后提交；如确实无法提供，再次点击“开始诊断”即可提交，相关条件将显示为“待定”。",
-          "{n} figures needed for the latest year are blank (see the hints in red). Fill them in, or press “Assess” again to send the form as it is: the conditions using them will show as unknown."
-        ], { n: String(missing.length) });
+          "最近一年有 {n} 项必填数据为空（见输入框下的提示）。可补填后提交；如确实无法提供，再次点击“开始诊断”即可提交，相关条件将显示为“待定”。",
+          "{n} {figures} needed for the latest year {are} blank (see the hints). Fill them in, or press “Assess” again to send the form as it is: the conditions using them will show as unknown."
+        ], { n: String(missing.length), figures: missing.length === 1 ? "figure" : "figures", are: missing.length === 1 ? "is" : "are" });
         missing[0].focus();
       }
     });
