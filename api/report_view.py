@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import Profile, RulePack
+from engine.assessment import HARD_CRITERIA
 from engine.formatting import format_value
 
 Bilingual = dict[str, str]
@@ -129,6 +130,16 @@ def _bar(low: int, high: int, maximum: int) -> tuple[float, float]:
     return round(x, 1), round(width, 1)
 
 
+def _percent(low: int, high: int, maximum: int) -> dict[str, float]:
+    """The bar as percentages of its track: the page draws it in an SVG without a viewBox, so the bar
+    stretches with the screen while every label keeps its real size (a scaled SVG shrank them to 5 px)."""
+    if not maximum:
+        return {"x_pct": 0.0, "w_pct": 0.0}
+    width = max(100 * (high - low) / maximum, 1.0)  # a range of one value is still visible
+    x = min(100 * low / maximum, 100 - width)  # a range at the maximum ends at the track's end
+    return {"x_pct": round(x, 2), "w_pct": round(width, 2)}
+
+
 def innovation_chart(assessment: dict[str, Any], pack: RulePack | None) -> dict[str, Any]:
     innovation = assessment["innovation"]
     indicators = pack.indicators() if pack else {}
@@ -167,6 +178,7 @@ def innovation_chart(assessment: dict[str, Any], pack: RulePack | None) -> dict[
                 "y": 10 + index * ROW_HEIGHT,
                 "x": x,
                 "width": width,
+                **_percent(indicator["min"], indicator["max"], maximum),
                 "items": items,
                 "average": indicator.get("average"),
             }
@@ -184,9 +196,17 @@ def innovation_chart(assessment: dict[str, Any], pack: RulePack | None) -> dict[
         "bar_height": BAR_HEIGHT,
         "value_x": TRACK_X + TRACK_WIDTH + 10,
         "rows": rows,
-        "total": {"min": innovation["min"], "max": innovation["max"], "y": total_y, "x": x, "width": width},
+        "total": {
+            "min": innovation["min"],
+            "max": innovation["max"],
+            "y": total_y,
+            "x": x,
+            "width": width,
+            **_percent(innovation["min"], innovation["max"], 100),
+        },
         "pass_mark": pass_mark,
         "mark_x": mark_x,
+        "mark_pct": pass_mark if pass_mark is not None else None,  # of a 100-point track
     }
 
 
@@ -202,9 +222,26 @@ def shortfall_rows(assessment: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(assessment.get("shortfalls", []), key=order)
 
 
+def criteria_met(assessment: dict[str, Any]) -> dict[str, int]:
+    """How many of the eight hard criteria the firm meets: read before the readiness index, so that a high
+    index beside 暂不符合 does not read as "nearly there"."""
+    criteria = assessment["criteria"]
+    met = sum(1 for c in HARD_CRITERIA if criteria.get(c, {}).get("passed") is True)
+    return {"met": met, "total": len(HARD_CRITERIA)}
+
+
+def years_outside_window(assessment: dict[str, Any], profile: Profile) -> list[int]:
+    """Years the firm gave figures for that the assessment does not use (outside the window of the
+    application date): said on the report, so that a changed date never drops figures unnoticed."""
+    window = set(assessment.get("window") or [])
+    return sorted({entry.year for entry in profile.years if isinstance(entry.year, int) and entry.year not in window})
+
+
 def report_context(assessment: dict[str, Any], profile: Profile, pack: RulePack | None) -> dict[str, Any]:
     return {
         "assessment": assessment,
+        "unused_years": years_outside_window(assessment, profile),
+        "criteria_met": criteria_met(assessment),
         "criteria_rows": criterion_rows(assessment, pack),
         "chart": innovation_chart(assessment, pack),
         "shortfalls": shortfall_rows(assessment),

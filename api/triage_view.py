@@ -5,14 +5,25 @@ from pathlib import Path
 from typing import Any
 
 from batch.outcome import RowOutcome
-from batch.triage import FirmSummary, hnte_packs, shortfall_label, target_titles
-from batch.writers import BatchNotes, XlsxOutcomeWriter
+from batch.triage import (
+    COACHING,
+    COACHING_DEFINITION,
+    HARD_TOTAL,
+    SHORTFALL_GROUPS,
+    FirmSummary,
+    borderline_reasons,
+    hard_met,
+    hnte_packs,
+    shortfall_counts,
+    target_titles,
+)
+from batch.writers import BatchNotes, XlsxOutcomeWriter, error_rows
 from engine.assessment import CRITERIA
 from storage.models import Assessment, Pool
 from storage.pools import PoolFilter, iter_firms, pool_errors
 
 PAGE_SIZE = 100
-CHART_BARS = 12
+CHART_ITEMS = 10  # score items shown after every hard criterion that falls short
 
 # The pool view's facet filters: query parameter → (facet, heading). Add one (e.g. a tier) to filter by it.
 FACET_FILTERS: dict[str, tuple[str, dict[str, str]]] = {
@@ -44,17 +55,60 @@ class Bar:
     label: dict[str, str]
     count: int
     share: float
-    width: float  # of the chart's bar area, 0–100
-    y: int
+    width: float  # percent of the bar's track: the share of the firms in view
+    group: str
 
 
-def chart_bars(counted: list[tuple[str, int]], total: int) -> list[Bar]:
-    """The most frequent shortfalls as horizontal bars (drawn as SVG by the template: no script, no CSS)."""
-    top = counted[:CHART_BARS]
-    most = max((count for _, count in top), default=1)
+@dataclass(frozen=True)
+class BarGroup:
+    title: dict[str, str]
+    bars: list[Bar]
+    hidden: int  # entries of the group not drawn (in the exported workbook's summary)
+
+
+def chart_bars(counted: list[tuple[str, int]], total: int) -> list[BarGroup]:
+    """The shortfalls as horizontal bars: every hard criterion first, then the innovation score and its most
+    frequent items. Labels are HTML (they wrap, never cut off); bars are SVG rects in percent (no inline
+    style, no script), so the chart reads the same at any width."""
+    groups: list[BarGroup] = []
+    for group, title in SHORTFALL_GROUPS.items():
+        entries = [e for e in shortfall_counts(counted) if e.group == group]
+        shown = entries if group == "hard" else entries[:CHART_ITEMS]
+        bars = [
+            Bar(e.label, e.count, e.count / total if total else 0.0, 100 * e.count / total if total else 0.0, group)
+            for e in shown
+        ]
+        if bars:
+            groups.append(BarGroup(title.as_dict(), bars, len(entries) - len(shown)))
+    return groups
+
+
+def coaching() -> dict[str, dict[str, str]]:
+    """The triage flag's name and definition (batch.triage), for the pages."""
+    return {"name": COACHING.as_dict(), "definition": COACHING_DEFINITION.as_dict()}
+
+
+def criteria_met(assessment: Assessment) -> dict[str, Any]:
+    """'n of 8 conditions met' of a stored assessment (from its outcomes)."""
+    met = hard_met(assessment.summary.get("outcomes") or {})
+    return {"met": met, "total": HARD_TOTAL, "zh": f"{met}/{HARD_TOTAL}", "en": f"{met}/{HARD_TOTAL}"}
+
+
+def coaching_reasons(assessment: Assessment) -> list[dict[str, str]]:
+    """Why a firm is a coaching candidate, worded from its stored assessment (so pools stored before the
+    values were formatted read the same as new ones); the stored summary when there is no output."""
+    output = assessment.output or {}
+    if "criteria" in output and "innovation" in output:
+        return borderline_reasons(output)
+    return list(assessment.summary.get("borderline") or [])
+
+
+def error_lines(error: Any) -> list[dict[str, Any]]:
+    """A stored bad row's errors with the template's column letter and heading (as in the errors sheet)."""
+    rows = error_rows(RowOutcome(row=error.row, errors=error.errors, name=error.name))
     return [
-        Bar(shortfall_label(key), count, count / total if total else 0.0, 100 * count / most, 28 * index)
-        for index, (key, count) in enumerate(top)
+        {"field": field, "column": column, "heading": heading, "message": {"zh": zh, "en": en}}
+        for _, _, field, column, heading, zh, en in rows
     ]
 
 
@@ -68,11 +122,14 @@ def firm_row(assessment: Assessment) -> dict[str, Any]:
         "credit_code": summary.get("credit_code"),
         "town": assessment.town,
         "verdict": assessment.verdict,
+        "criteria_met": hard_met(summary.get("outcomes") or {}),  # of the eight hard criteria
+        "criteria_total": HARD_TOTAL,
         "readiness": assessment.readiness,
         "innovation": {"min": assessment.innovation_min, "max": assessment.innovation_max},
         "failing": summary.get("failing", []),
         "unknown": summary.get("unknown", []),
         "borderline": summary.get("borderline", []),
+        "coaching_candidate": bool(summary.get("borderline")),  # the triage flag (not the verdict borderline)
         "main_shortfalls": summary.get("main_shortfalls"),
         "tier": summary.get("tier"),
         "next_tier": summary.get("next_tier"),

@@ -1,7 +1,11 @@
 """What a bureau needs from one assessment to rank and triage a pool, computed the same way for the
 batch workbook and for stored pools.
 
-Borderline (the action plan's 高企培育评审临界点上的企业) — a firm is borderline when
+Coaching candidate (临界点辅导对象; the action plan's 高企培育评审临界点上的企业) — a triage flag, not
+a verdict: the verdict `borderline` (临界（取决于专家评分）) says a firm meets every hard criterion and its
+innovation range straddles the pass mark; the flag picks the firms most worth an expert's visit, whatever
+their verdict. (In the data the flag keeps its first name, `borderline`: FirmSummary.borderline, the
+stored column, the `borderline` filter.) A firm is a coaching candidate when
 - its innovation range straddles the pass mark (min < pass mark ≤ max), or
 - a hard criterion with a numeric value and threshold lies within 10% of that threshold, on either
   side: |actual − threshold| ≤ 10% × threshold (e.g. an R&D ratio of 4.5%–5.5% against 5%, or
@@ -18,12 +22,36 @@ from typing import Any
 
 from batch.tiers import TierTally, tier_fields
 from engine import RulePack, load_packs
+from engine.assessment import HARD_CRITERIA
 from engine.assessor import HNTE_FAMILY
 from engine.bilingual import Bilingual
+from engine.formatting import format_value
 
 BORDERLINE_MARGIN = Fraction(1, 10)
 INNOVATION = "innovation_score"
 MAIN_SHORTFALLS = 3
+# The flag's name and definition, wherever it is shown (pool view, workbook summary, results column).
+COACHING = Bilingual(zh="临界点辅导对象", en="Coaching candidate")
+COACHING_DEFINITION = Bilingual(
+    zh="辅导对象（非认定结论）：创新能力预测区间跨越及格线，或某项硬性条件距门槛不到 10%"
+    "（|实际−门槛| ≤ 10%×门槛，两侧均计）——最值得专家上门辅导的企业。10% 为本产品的分诊约定。",
+    en="A coaching candidate (not a verdict): the innovation range straddles the pass mark, or a hard criterion "
+    "lies within 10% of its threshold (|actual − threshold| ≤ 10% × threshold, either side) — the firms most "
+    "worth an expert's visit. The 10% is this product's triage convention.",
+)
+HARD_TOTAL = len(HARD_CRITERIA)
+
+
+def hard_met(outcomes: dict[str, bool | None]) -> int:
+    """How many of the eight hard criteria (Art. 11 without the innovation score) the firm meets."""
+    return sum(1 for criterion in HARD_CRITERIA if outcomes.get(criterion) is True)
+
+
+def hard_met_text(outcomes: dict[str, bool | None]) -> dict[str, str]:
+    met = hard_met(outcomes)
+    return {"zh": f"{met}/{HARD_TOTAL} 条件满足", "en": f"{met} of {HARD_TOTAL} conditions met"}
+
+
 OUTCOME_LABELS = {
     True: Bilingual(zh="通过", en="Pass"),
     False: Bilingual(zh="未通过", en="Fail"),
@@ -74,6 +102,38 @@ def shortfall_label(key: str) -> dict[str, str]:
     return title.as_dict()
 
 
+SHORTFALL_GROUPS = {
+    "hard": Bilingual(zh="硬性条件", en="Hard criteria"),
+    "innovation": Bilingual(zh="创新能力评价及其评分项", en="Innovation score and its items"),
+}
+
+
+@dataclass(frozen=True)
+class ShortfallCount:
+    label: dict[str, str]
+    count: int
+    group: str  # "hard" or "innovation" (SHORTFALL_GROUPS)
+
+
+def shortfall_counts(counted: list[tuple[str, int]]) -> list[ShortfallCount]:
+    """Shortfall keys with their firm counts → one entry per label, hard criteria first (then the innovation
+    score and its items), each group most frequent first.
+
+    Keys that read the same are one entry (e.g. 技术的先进程度 scored low, or left unassessed): the engine
+    decides each criterion and each score item by one band, so a firm has at most one code per place and
+    the counts add up to firms.
+    """
+    merged: dict[tuple[str, str], list[Any]] = {}
+    for key, count in counted:
+        place = key.split(":", 1)[0]
+        group = "hard" if place in HARD_CRITERIA else "innovation"
+        label = shortfall_label(key)
+        entry = merged.setdefault((group, label["zh"]), [label, 0, group, place == INNOVATION])
+        entry[1] += count
+    ordered = sorted(merged.values(), key=lambda e: (e[2] != "hard", not e[3], -e[1], e[0]["zh"]))
+    return [ShortfallCount(label, count, group) for label, count, group, _ in ordered]
+
+
 def _number(value: Any) -> Fraction | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -95,7 +155,7 @@ def borderline_reasons(assessment: dict[str, Any]) -> list[dict[str, str]]:
         reasons.append(
             {
                 "zh": f"创新能力 {low}–{high} 分，跨越及格线 {mark} 分",
-                "en": f"Innovation {low}–{high} straddles the pass mark {mark}",
+                "en": f"Innovation score {low}–{high} points straddles the pass mark of {mark}",
             }
         )
     for criterion_id, entry in assessment["criteria"].items():
@@ -109,10 +169,13 @@ def borderline_reasons(assessment: dict[str, Any]) -> list[dict[str, str]]:
             continue
         if abs(actual - threshold) <= BORDERLINE_MARGIN * threshold:  # exactly, as fractions
             title = entry.get("title") or target_titles()[criterion_id].as_dict()
+            unit = entry.get("unit")
+            actual_zh, actual_en = format_value(raw_actual, unit)
+            threshold_zh, threshold_en = format_value(raw_threshold, unit)
             reasons.append(
                 {
-                    "zh": f"{title['zh']}：{entry['actual']}，距门槛 {entry['threshold']} 不到 10%",
-                    "en": f"{title['en']}: {entry['actual']}, within 10% of the threshold {entry['threshold']}",
+                    "zh": f"{title['zh']}：{actual_zh}，距门槛 {threshold_zh} 不到 10%",
+                    "en": f"{title['en']}: {actual_en}, within 10% of the threshold {threshold_en}",
                 }
             )
     return reasons
@@ -161,7 +224,12 @@ class FirmSummary:
 
     @property
     def is_borderline(self) -> bool:
+        """A coaching candidate (临界点辅导对象): see the module's docstring; not the verdict `borderline`."""
         return bool(self.borderline)
+
+    @property
+    def hard_met(self) -> int:
+        return hard_met(self.outcomes)
 
 
 def summarise(row: int, assessment: dict[str, Any]) -> FirmSummary:

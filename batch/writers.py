@@ -22,12 +22,35 @@ from typing import IO, Any, Protocol
 from batch.columns import BY_KEY
 from batch.outcome import RowOutcome, contract_errors
 from batch.tiers import highest_tier_cell, next_tier_cell
-from batch.triage import OUTCOME_LABELS, FirmSummary, PoolTally, gap_units, shortfall_label, target_titles
+from batch.triage import (
+    COACHING,
+    COACHING_DEFINITION,
+    HARD_TOTAL,
+    OUTCOME_LABELS,
+    SHORTFALL_GROUPS,
+    FirmSummary,
+    PoolTally,
+    gap_units,
+    shortfall_counts,
+    target_titles,
+)
 from batch.xlsx_out import HEADER_STYLE, SheetLayout, StreamingWorkbook, is_formula_like, render_cells
 from engine.assessment import CRITERIA
 
 OUTPUT_FORMATS = ("xlsx", "csv", "jsonl")
 TOP_SHORTFALLS = 20
+
+
+# A gap column's unit in each heading: the English heading carries an English unit.
+GAP_UNIT_HEADINGS = {
+    "date": ("日期", "date"),
+    "万元": ("万元", "10,000 CNY"),
+    "人": ("人", "persons"),
+    "件": ("件", "items"),
+    "项": ("项", "items"),
+    "分": ("分", "points"),
+    "days": ("天", "days"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,7 +69,7 @@ def _criterion_columns() -> list[ResultColumn]:
     for criterion_id in CRITERIA:
         title = titles[criterion_id]
         unit = gap_units().get(criterion_id)
-        unit_text = {"date": ("日期", "date")}.get(unit or "", (unit, unit)) if unit else None
+        unit_text = GAP_UNIT_HEADINGS.get(unit or "", (unit, unit)) if unit else None
         columns.append(
             ResultColumn(
                 f"{title.zh}",
@@ -80,13 +103,19 @@ def result_columns() -> list[ResultColumn]:
         ResultColumn("结论代码", "Verdict code", lambda s: s.verdict, 12),
         ResultColumn("培育层级", "Ladder tier", highest_tier_cell, 18),
         ResultColumn("下一层级", "Next tier", next_tier_cell, 18),
+        ResultColumn("硬性条件满足（/8）", "Hard criteria met (of 8)", lambda s: s.hard_met, 8),
         ResultColumn("准备度", "Readiness", lambda s: s.readiness, 8),
         ResultColumn("创新能力最低分", "Innovation min", lambda s: s.innovation_min, 8),
         ResultColumn("创新能力最高分", "Innovation max", lambda s: s.innovation_max, 8),
         *_criterion_columns(),
         ResultColumn("主要不足", "Main shortfalls (zh)", lambda s: s.main_shortfalls["zh"], 50),
         ResultColumn("Main shortfalls", "Main shortfalls (en)", lambda s: s.main_shortfalls["en"], 50),
-        ResultColumn("临界原因", "Borderline because", lambda s: "；".join(r["zh"] for r in s.borderline) or None, 30),
+        ResultColumn(
+            f"{COACHING.zh}（原因）",
+            f"{COACHING.en} because",
+            lambda s: "；".join(r["zh"] for r in s.borderline) or None,
+            30,
+        ),
         ResultColumn("规则版本", "Rules version", lambda s: s.rules_version, 20),
     ]
 
@@ -185,6 +214,7 @@ def borderline_entry(summary: FirmSummary) -> list[Any]:
         summary.name,
         summary.town,
         summary.verdict_label["zh"],
+        f"{summary.hard_met}/{HARD_TOTAL}",
         summary.readiness,
         f"{summary.innovation_min}–{summary.innovation_max}",
         "；".join(r["zh"] for r in summary.borderline),
@@ -232,22 +262,25 @@ class SummarySheet:
             self.line(town or "（未填 not given）", *(counts.get(v, 0) for v in verdicts), sum(counts.values()))
         self.gap()
         self.line("最常见的不足 Most frequent shortfalls", "企业数 Firms", "占比 Share", bold=True)
-        for key, count in tally.shortfalls.most_common(TOP_SHORTFALLS):
-            label = shortfall_label(key)
-            share = round(count / tally.assessed, 4) if tally.assessed else None
-            self.line(f"{label['zh']} {label['en']}", count, share)
+        entries = shortfall_counts(tally.shortfalls.most_common())
+        for group, title in SHORTFALL_GROUPS.items():  # hard criteria first, then the score items
+            in_group = [e for e in entries if e.group == group][:TOP_SHORTFALLS]
+            if in_group:
+                self.line(f"{title.zh} {title.en}")
+            for entry in in_group:
+                share = round(entry.count / tally.assessed, 4) if tally.assessed else None
+                self.line(f"  {entry.label['zh']} {entry.label['en']}", entry.count, share)
         self.gap()
         tally.tiers.write(self.line, self.gap)
-        self.line(f"临界企业 Borderline firms（{tally.borderline}）", bold=True)
-        self.line(
-            "创新能力区间跨越及格线，或某项硬性条件距门槛不到 10%（|实际−门槛| ≤ 10%×门槛）",
-            "Innovation range straddles the pass mark, or a hard criterion within 10% of its threshold",
-        )
+        self.line(f"{COACHING.zh} {COACHING.en}s（{tally.borderline}）", bold=True)
+        self.line(COACHING_DEFINITION.zh)
+        self.line(COACHING_DEFINITION.en)
         self.line(
             "行号 Row",
             "企业名称 Firm",
             "区镇 Town",
             "结论 Verdict",
+            f"硬性条件满足 Hard criteria met（/{HARD_TOTAL}）",
             "准备度 Readiness",
             "创新能力 Innovation",
             "原因 Reasons",

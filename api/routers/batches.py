@@ -16,6 +16,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.download_names import content_disposition, safe_stem
 from api.middleware import allow_larger_bodies
 from api.pool_access import CurrentUser, StoredDataRoute, not_found
 from batch import InputRefused
@@ -23,7 +24,7 @@ from batch.readers import input_format, open_source
 from batch.run import too_many_rows
 from storage.jobs import create_job, get_job, run_job, update_job
 from storage.models import BatchJob, User
-from storage.pools import start_pool
+from storage.pools import get_pool, start_pool
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -159,4 +160,9 @@ def get_batch_result(job_id: str, user: CurrentUser, request: Request) -> Any:
             "en": "The batch has not finished (or failed): no result yet.",
         }
         return JSONResponse({"detail": message["en"], "message": message, "status": job.status}, status_code=409)
-    return FileResponse(job.result_path, media_type=XLSX_TYPE, filename=f"hnte-batch-{job.id[:8]}.xlsx")
+    fallback = f"hnte-batch-{job.id[:8]}"
+    pool = get_pool(user, job.pool_id) if job.pool_id else None
+    # named after the pool, marked as the result (a pool named after its upload must not take the input's name)
+    stem = safe_stem(pool.name, fallback) + "（评估结果 results）" if pool is not None else fallback
+    headers = {"Content-Disposition": content_disposition(stem, ".xlsx", fallback)}
+    return FileResponse(job.result_path, media_type=XLSX_TYPE, headers=headers)

@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
+from api.download_names import content_disposition, safe_stem
 from api.ladder_view import tier_titles
 from api.pool_access import TOKEN_COOKIE, CurrentUser, StoredDataRoute, not_found
 from api.routers.batches import XLSX_TYPE, UploadRefused, accept_upload, job_view
@@ -25,7 +26,11 @@ from api.triage_view import (
     FACET_FILTERS,
     PAGE_SIZE,
     chart_bars,
+    coaching,
+    coaching_reasons,
+    criteria_met,
     criterion_titles,
+    error_lines,
     export_workbook,
     filter_from,
     firm_row,
@@ -233,7 +238,7 @@ def pool_page(
     total, firms = ranked_firms(pool_id, chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     edge_filter = filter_from(verdict, town, failing, True, tier)
     edge_total, edge = ranked_firms(pool_id, edge_filter, limit=50)
-    counts = pool_counts(pool_id, chosen)
+    counts = pool_counts(pool_id, chosen, top=200)  # every shortfall: the chart merges and groups them
     params = {"verdict": verdict, "town": town, "failing": failing, "borderline": borderline, "tier": tier}
     context = {
         "user": user,
@@ -257,6 +262,10 @@ def pool_page(
         "filter_query": lambda **changes: _query(**{**params, **changes}),
         "bars": chart_bars(counts.facets.get("shortfall", []), counts.total),
         "errors": pool_errors(pool_id) if not any(params.values()) else [],
+        "error_lines": error_lines,
+        "coaching": coaching(),
+        "coaching_reasons": coaching_reasons,
+        "criteria_met": criteria_met,
     }
     return render(request, "pools/pool.html", context)
 
@@ -277,9 +286,11 @@ def export_page(
     chosen = filter_from(verdict, town, failing, borderline, tier)
     folder = Path(tempfile.mkdtemp(prefix="hnte-export-"))
     path = export_workbook(pool, chosen, folder / "export.xlsx")
-    return FileResponse(
-        path, media_type=XLSX_TYPE, filename=f"hnte-pool-{pool.id}.xlsx", background=BackgroundTask(_remove, folder)
-    )
+    stem = safe_stem(pool.name, f"hnte-pool-{pool.id}")
+    if chosen != filter_from(None, None, None, False):  # a filtered view says so in its name
+        stem += "（筛选 filtered）"
+    headers = {"Content-Disposition": content_disposition(stem, ".xlsx", f"hnte-pool-{pool.id}")}
+    return FileResponse(path, media_type=XLSX_TYPE, headers=headers, background=BackgroundTask(_remove, folder))
 
 
 @pages.get("/pools/firms/{firm_id}")
@@ -296,5 +307,6 @@ def firm_page(request: Request, firm_id: int, user: CurrentUser) -> Response:
         "criteria": criterion_titles(),
         "verdicts": verdict_labels(),
         "latest": history[-1].assessment,
+        "criteria_met": criteria_met,
     }
     return render(request, "pools/firm.html", context)

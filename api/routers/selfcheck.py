@@ -43,6 +43,10 @@ from engine import NoPackInForce, ProfileInvalid, validate_profile
 
 router = APIRouter(include_in_schema=False)
 
+# The year figures the form asks for in the latest assessed year (their hints say 最近一年必填): blank, the
+# criteria built on them can only be unknown, so the form warns before sending (static/selfcheck.js).
+LATEST_YEAR_REQUIRED = frozenset({"total_revenue", "staff_total"})
+
 UNREADABLE = {
     "zh": "无法读取该文件：请选择本工具保存的 JSON 文件（UTF-8 编码）。",
     "en": "Cannot read that file: choose a JSON file saved by this tool (UTF-8).",
@@ -71,6 +75,7 @@ def form_page(
         "choices": CHOICES,
         "load_error": load_error,
         "input_label": input_label,
+        "latest_year_required": LATEST_YEAR_REQUIRED,
     }
     response = render(request, "selfcheck/form.html", context, status_code=status_code, lang=lang)
     # The form may hold a firm's answers (loaded, or sent back with errors): keep it out of caches.

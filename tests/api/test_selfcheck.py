@@ -100,10 +100,28 @@ def test_errors_are_shown_next_to_the_inputs_typed(client: TestClient) -> None:
     assert response.status_code == 422
     page = response.text
     # the error of profile years[1] (form column 2) is placed in column 2
-    assert re.search(r'<td class="has-error">\s*<input type="number" id="f-years-2-staff_sci_tech"', page)
+    year_tag = r'(<span class="year-tag"[^>]*>\d+</span>\s*)?'  # the phone layout's year above each input
+    cell = r"<td class=\"has-error\">\s*" + year_tag + r"<input type=\"text\" id=\"f-years-2-staff_sci_tech\""
+    assert re.search(cell, page)
     assert "统一社会信用代码格式错误" in page
     assert f"{values['years[2].year']} 年 科技人员" in page  # the summary names the input in words
     assert 'value="999"' in page  # what was typed is kept
+
+
+def test_letters_in_a_figure_are_kept_and_refused_by_name(client: TestClient) -> None:
+    """A figure is a text input (a number input would drop the letters without a word): the server keeps
+    what was typed and says, next to it, in both languages, that it is no number."""
+    values = form_from_profile(example("eligible-firm")).values
+    values["years[1].rd_expense"] = "12O.5"  # a letter O for a zero
+    response = client.post("/report", data=values)
+    assert response.status_code == 422
+    page = response.text
+    assert 'value="12O.5"' in page
+    cell = re.search(r'<td class="has-error">.*?id="f-years-1-rd_expense".*?</td>', page, re.S)
+    assert cell and "应为数字" in cell.group(0)
+    english = client.post("/report", data={**values, "lang": "en"}).text
+    cell = re.search(r'<td class="has-error">.*?id="f-years-1-rd_expense".*?</td>', english, re.S)
+    assert cell and 'value="12O.5"' in cell.group(0) and "Must be a number" in cell.group(0)
 
 
 def test_an_application_date_without_a_pack_is_an_error_on_that_input(client: TestClient) -> None:

@@ -87,18 +87,19 @@ def test_an_intermediary_uploads_and_the_bureau_triages(
     expect(page.locator("#pool-title")).to_have_text("2025 春季客户")
     rows = page.locator("#firms tbody tr")
     expect(rows).to_have_count(40)
-    readiness = [float(t) for t in page.locator("#firms tbody tr td:nth-child(5)").all_inner_texts()]
-    assert readiness == sorted(readiness, reverse=True)
+    met = [int(t.split("/")[0]) for t in page.locator("#firms tbody td.met").all_inner_texts()]
+    readiness = [float(t) for t in page.locator("#firms tbody tr td:nth-child(6)").all_inner_texts()]
+    assert list(zip(met, readiness, strict=True)) == sorted(zip(met, readiness, strict=True), reverse=True)
     expect(page.locator("#shortfall-chart svg rect").first).to_be_visible()
     expect(page.locator("#by-town tbody tr").first).to_be_visible()
-    expect(page.locator("#borderline h2")).to_contain_text("临界企业")
+    expect(page.locator("#borderline h2")).to_contain_text("临界点辅导对象")
     expect(page.locator("#row-errors")).to_contain_text("八千二百")
     screenshot(page, "pools-view")
 
     page.select_option("#filter-failing", "rd_expense_ratio")
     page.click("#apply-filters")
     expect(page).to_have_url(re.compile(r"failing=rd_expense_ratio"))
-    failing = page.locator("#firms tbody tr td:nth-child(7)").all_inner_texts()
+    failing = page.locator("#firms tbody tr td:nth-child(8)").all_inner_texts()
     assert failing and all("研究开发费用占销售收入比例" in cell for cell in failing)
     with page.expect_download() as export:
         page.click("#export")

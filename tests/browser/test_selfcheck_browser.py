@@ -83,7 +83,8 @@ def test_a_firm_fills_the_form_and_reads_verdict_failing_criterion_and_remedy(pa
     expect(row).to_contain_text(rd["citation"])
     [shortfall] = [s for s in expected["shortfalls"] if s["criterion"] == "rd_expense_ratio"]
     expect(page.locator("#shortfalls")).to_contain_text(shortfall["remediation"]["zh"])
-    expect(page.locator("#innovation svg")).to_be_visible()
+    expect(page.locator("#innovation .range-chart svg")).to_have_count(len(expected["innovation"]["indicators"]) + 1)
+    expect(page.locator("#innovation .rc-total svg")).to_be_visible()
     expect(page.locator("#disclaimer")).to_contain_text("不代表认定机构的正式结论")
     screenshot(page, "report-zh")
 

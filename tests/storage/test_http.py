@@ -5,6 +5,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -80,14 +81,19 @@ def test_upload_scores_every_row_and_roles_decide_who_sees_the_pool(client: Test
     assert job["status"] == "done" and job["done_rows"] == 31
     result = client.get(job["result_url"], headers=bearer(alice))
     assert result.status_code == 200
+    # named after the pool: an ASCII fallback and the UTF-8 name (RFC 6266)
+    disposition = result.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="hnte-batch-')
+    assert "filename*=UTF-8''" + quote("阿里斯客户 2025（评估结果 results）.xlsx") in disposition
     book = load_workbook(io.BytesIO(result.content), read_only=True)
     assert len(list(book["结果 Results"].iter_rows(min_row=3))) == 30
     assert [r[0] for r in book["错误 Errors"].iter_rows(min_row=3, values_only=True)] == [32]
     pool_id = job["pool_id"]
     firms = client.get(f"/v1/pools/{pool_id}/firms?limit=1000", headers=bearer(alice)).json()
     assert firms["total"] == 30
-    readiness = [f["readiness"] for f in firms["firms"]]
-    assert readiness == sorted(readiness, reverse=True)
+    order = [(f["criteria_met"], f["readiness"]) for f in firms["firms"]]  # n of 8 first, then readiness
+    assert order == sorted(order, reverse=True)
+    assert all(f["criteria_total"] == 8 for f in firms["firms"])
     # another intermediary cannot see it, or its job, or its firms: 404, as if it did not exist
     for path in (
         f"/v1/pools/{pool_id}",
@@ -142,6 +148,10 @@ def test_the_bureau_triages_a_pool_in_pages_and_exports_a_filtered_view(client: 
     assert api["total"] > 0 and all("rd_expense_ratio" in f["failing"] for f in api["firms"])
     export = client.get(f"/pools/{job['pool_id']}/export.xlsx?failing=rd_expense_ratio")
     assert export.status_code == 200
+    filtered_name = quote("春季培育库（筛选 filtered）.xlsx")
+    assert export.headers["content-disposition"].endswith("filename*=UTF-8''" + filtered_name)
+    whole = client.get(f"/pools/{job['pool_id']}/export.xlsx")
+    assert whole.headers["content-disposition"].endswith("filename*=UTF-8''" + quote("春季培育库.xlsx"))
     book = load_workbook(io.BytesIO(export.content), read_only=True)
     names = [r[1] for r in book["结果 Results"].iter_rows(min_row=3, values_only=True)]
     assert names == [f["name"] for f in api["firms"]]
@@ -156,7 +166,7 @@ def test_pool_pages_in_english_and_for_a_pool_of_bad_rows_only(client: TestClien
     client.post("/pools/login", data={"token": token})
     page = client.get(f"/pools/{job['pool_id']}?lang=en", headers={"accept": "text/html"})
     assert page.status_code == 200
-    assert "Ranked by readiness（0）" in page.text and "Rows with errors（2）" in page.text
+    assert "Ranking: hard criteria met first, then readiness（0）" in page.text and "Rows with errors（2）" in page.text
     good = finished(client, token, upload(client, token, jsonl(5, seed=8)).json()["id"])
     firm_id = client.get(f"/v1/pools/{good['pool_id']}/firms", headers=bearer(token)).json()["firms"][0]["firm_id"]
     firm = client.get(f"/pools/firms/{firm_id}?lang=en", headers={"accept": "text/html"})

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import inspect
 
 from batch import run_batch
-from batch.triage import BORDERLINE_MARGIN
+from batch.triage import BORDERLINE_MARGIN, hard_met
 from fixtures.generator import pool
 from storage.database import get_engine
 from storage.pools import (
@@ -69,8 +69,13 @@ def test_a_stored_pool_ranks_filters_and_counts(use_db: str, tmp_path: Path) -> 
     assert [e.row for e in pool_errors(pool_id)] == [121]
     total, firms = ranked_firms(pool_id, PoolFilter(), limit=None)
     assert total == 120
-    readiness = [f.readiness for f in firms]
-    assert readiness == sorted(readiness, reverse=True)
+    # ranked by the hard criteria met (n of 8) first, then by readiness: never a firm failing a hard
+    # criterion above one meeting more of them, whatever its readiness
+    order = [(hard_met(f.summary["outcomes"]), f.readiness) for f in firms]
+    assert order == sorted(order, reverse=True)
+    assert len({met for met, _ in order}) > 1  # the pool has firms meeting different numbers
+    readiness_only = sorted(firms, key=lambda f: -f.readiness)
+    assert [f.id for f in readiness_only] != [f.id for f in firms]  # the rule changes the order here
     counts = pool_counts(pool_id, PoolFilter())
     assert counts.total == 120 and sum(counts.by_verdict.values()) == 120
     assert sum(sum(v.values()) for v in counts.by_town.values()) == 120
