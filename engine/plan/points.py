@@ -1,0 +1,87 @@
+"""The guaranteed minimum of the innovation indicators the planner's levers move, read from the pack.
+
+The planner must price many lever combinations per firm, far more than it can afford to assess one by one.
+So it evaluates the pack's own item rules (their `when` tests and `points`, parameters resolved on the
+round's date) on the few facts the levers change — the IP counts, the transformation average, the
+R&D-management answers. No band or threshold is written here: they all come from the pack in force. The
+engine assesses every finished plan anyway (planner.py), so a mismatch could never pass unnoticed.
+"""
+
+import datetime as dt
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+from engine.pack import Rule, RulePack
+
+OPERATORS = {
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return Fraction(str(value))
+
+
+def holds(when: dict[str, Any], facts: dict[str, Any]) -> bool:
+    """A rule's `when` (a conjunction of fact tests, parameters already resolved) on `facts`."""
+    for name, test in when.items():
+        if name not in facts:
+            return False
+        value = facts[name]
+        if isinstance(test, dict):
+            for op, bound in test.items():
+                if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
+                    return False
+                if not OPERATORS[op](_number(value), _number(bound)):
+                    return False
+        elif isinstance(test, bool) or isinstance(value, bool):
+            if value is not test:
+                return False
+        elif _number(value) != _number(test):
+            return False
+    return True
+
+
+class IndicatorPoints:
+    """The item rules of one pack on one date, grouped by indicator, ready to evaluate."""
+
+    def __init__(self, pack: RulePack, date: dt.date) -> None:
+        values = pack.parameter_values(date)
+        self.max_points = {ind_id: ind.max_points for ind_id, ind in pack.indicators().items()}
+        self.items: dict[str, list[tuple[str, list[tuple[dict[str, Any], int]]]]] = {}
+        self.answer_points: dict[str, tuple[str, int]] = {}  # answer field → (item, points each)
+        for target_id, target in pack.targets().items():
+            if target.kind != "item" or target.indicator is None:
+                continue
+            rules = [(pack.resolve(rule.when, values), _min_points(rule)) for rule in target.rules]
+            self.items.setdefault(target.indicator, []).append((target_id, rules))
+            if target.answers is not None:
+                for field in target.answers.fields:
+                    self.answer_points[field] = (target_id, target.answers.points_each)
+
+    def minimum(self, indicator: str, facts: dict[str, Any]) -> int:
+        """Σ of each item's lowest points, capped at the indicator's maximum (the engine caps both ends)."""
+        total = 0
+        for _, rules in self.items.get(indicator, []):
+            for when, points in rules:
+                if holds(when, facts):
+                    total += points
+                    break
+        return min(total, self.max_points.get(indicator, total))
+
+
+def _min_points(rule: Rule) -> int:
+    return rule.points[0] if rule.points is not None else 0
+
+
+@lru_cache(maxsize=64)
+def indicator_points(pack: RulePack, date: dt.date) -> IndicatorPoints:
+    return IndicatorPoints(pack, date)
