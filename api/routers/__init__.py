@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from api.routers import assessments, batches, docs, health, pools, rulepacks, selfcheck
+from api.routers import assessments, batches, docs, health, plans, pools, rulepacks, selfcheck
 
 ROUTERS: list[APIRouter] = [
     health.router,
+    plans.router,  # before assessments: /v1/assessments/what-if
     assessments.router,
     rulepacks.router,
     rulepacks.pages,
