@@ -137,7 +137,8 @@ def print_what_if(result: dict[str, Any], lang: str) -> None:
     out.print(f"{'结论' if zh else 'verdict'}: {d['verdict']['before']} → {d['verdict']['after']}   "
               f"{'准备度' if zh else 'readiness'}: {d['readiness']['before']} → {d['readiness']['after']}")
     low, high = d["innovation"]["min"], d["innovation"]["max"]
-    out.print(f"{'创新能力' if zh else 'innovation'}: {low['before']}–{high['before']} → {low['after']}–{high['after']}")
+    label = "创新能力" if zh else "innovation"
+    out.print(f"{label}: {low['before']}–{high['before']} → {low['after']}–{high['after']}")
     for cid, c in d["criteria"].items():
         if c["changed"]:
             title = result["after"]["criteria"][cid].get("title", {}).get(lang, cid)
