@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.routers import assessments, batches, docs, health, plans, pools, rulepacks, selfcheck
+from api.routers import assessments, batches, docs, health, plan_pages, plans, pools, rulepacks, selfcheck
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -12,6 +12,7 @@ ROUTERS: list[APIRouter] = [
     rulepacks.pages,
     docs.router,
     selfcheck.router,
+    plan_pages.router,
     batches.router,
     pools.router,
     pools.pages,
