@@ -87,6 +87,10 @@ def result_columns() -> list[ResultColumn]:
         ResultColumn("主要不足", "Main shortfalls (zh)", lambda s: s.main_shortfalls["zh"], 50),
         ResultColumn("Main shortfalls", "Main shortfalls (en)", lambda s: s.main_shortfalls["en"], 50),
         ResultColumn("临界原因", "Borderline because", lambda s: "；".join(r["zh"] for r in s.borderline) or None, 30),
+        ResultColumn("最早可申报年度", "Earliest round year", lambda s: s.plan_earliest_year, 10),
+        ResultColumn("规划成本（万元）", "Plan cost (万元)", lambda s: s.plan_cost, 10),
+        ResultColumn("首要措施", "First steps (zh)", lambda s: (s.plan_first_steps or {}).get("zh"), 50),
+        ResultColumn("First steps", "First steps (en)", lambda s: (s.plan_first_steps or {}).get("en"), 50),
         ResultColumn("规则版本", "Rules version", lambda s: s.rules_version, 20),
     ]
 
