@@ -63,7 +63,7 @@ class PerWan(Priced):
 
 class Hire(Priced):
     price_per_person_year: float = Field(ge=0)
-    min_days_in_year: int = Field(ge=0, le=366)
+    min_days_in_year: int = Field(ge=0)
 
 
 class IpKind(Strict):
