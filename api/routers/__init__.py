@@ -13,6 +13,8 @@ ROUTERS: list[APIRouter] = [
     docs.router,
     selfcheck.router,
     plan_pages.router,
+    plan_pages.pool_api,  # before pools: /v1/pools/{id}/plan
+    plan_pages.pool_pages,
     batches.router,
     pools.router,
     pools.pages,

@@ -6,12 +6,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
-from api import plan_view  # noqa: F401 — adds the 申报规划 section to the report
+from api import plan_view as _report_section  # noqa: F401 — adds the 申报规划 section to the report
+from api.plan_pool import plan_view
+from api.pool_access import CurrentUser, StoredDataRoute, not_found
 from api.templating import render, request_lang
 from engine import NoPackInForce, ProfileInvalid
 from engine.plan.whatif import what_if
+from storage.pools import PoolFilter, get_pool, iter_firms
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,3 +62,26 @@ def _differs(data: dict[str, Any], change: dict[str, Any]) -> bool:
     from engine.plan.whatif import apply_changes
 
     return apply_changes(data, [change]) != data
+
+
+# --- the pool view's plan block: next-round candidates and the forecast by town -------------------------
+pool_api = APIRouter(prefix="/v1", tags=["pools"], route_class=StoredDataRoute)
+pool_pages = APIRouter(include_in_schema=False, route_class=StoredDataRoute)
+
+
+@pool_api.get("/pools/{pool_id}/plan",
+              summary="Next-round candidates by plan cost, and the forecast by town / 下一批次候选与区镇预测")
+def get_pool_plan(pool_id: int, user: CurrentUser) -> Any:
+    if get_pool(user, pool_id) is None:
+        return not_found()
+    return plan_view(iter_firms(pool_id, PoolFilter()))
+
+
+@pool_pages.get("/pools/{pool_id}/plan")
+def pool_plan_page(request: Request, pool_id: int, user: CurrentUser) -> Response:
+    pool = get_pool(user, pool_id)
+    if pool is None:
+        message = {"zh": "未找到该培育库，或无权查看。", "en": "No such pool, or not yours to see."}
+        return render(request, "error.html", {"status": 404, "message": message}, status_code=404)
+    view = plan_view(iter_firms(pool_id, PoolFilter()))
+    return render(request, "pools/plan.html", {"user": user, "pool": pool, "view": view})
