@@ -94,6 +94,7 @@ class Levers(Strict):
     rd_expense: PerWan
     rd_expense_domestic: PerWan
     high_tech_revenue: PerWan
+    net_assets: PerWan
     ip_kinds: dict[str, IpKind]
     ip_citation: str
     standards: Timed

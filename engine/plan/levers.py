@@ -49,6 +49,7 @@ class Reason:
 
 @dataclass
 class InnovationChoice:
+    net_assets: Decimal = Decimal(0)
     class1: int = 0
     class1_kind: str | None = None
     class2: int = 0
@@ -99,6 +100,57 @@ def transformation_minimum(points: IndicatorPoints, total: int, years: int) -> i
     )
 
 
+def growth_rate(xs: list[Fraction]) -> Fraction | None:
+    """The contract's growth rate over the window figures (None where the Guidelines compute none)."""
+    if any(x < 0 for x in xs) or len(xs) <= 1:
+        return None
+    if len(xs) == 3:
+        x1, x2, x3 = xs
+        if x2 == 0:
+            return None
+        return x3 / x2 - 1 if x1 == 0 else (x2 / x1 + x3 / x2) / 2 - 1
+    x1, x2 = xs[-2], xs[-1]
+    return None if x1 == 0 else x2 / x1 - 1
+
+
+def _latest_for_rate(xs: list[Fraction], rate: Fraction) -> Fraction:
+    """The latest figure at which the growth rate equals `rate` (the rate rises with the latest figure)."""
+    if len(xs) == 3:
+        x1, x2 = xs[0], xs[1]
+        return x2 * (1 + rate) if x1 == 0 else x2 * (2 * (1 + rate) - x2 / x1)
+    return xs[-2] * (1 + rate)
+
+
+def net_asset_options(
+    points: IndicatorPoints, xs: list[Fraction] | None, price_per_wan: Decimal
+) -> list[tuple[Decimal, int, Any]]:
+    """(cost, net-asset item minimum, added 万元) for raising the latest window year's net assets to each
+    band bound of the pack: new capital or retained profit, at face value."""
+    def item_min(latest: Fraction) -> int:
+        rate = growth_rate([*xs[:-1], latest]) if xs else None
+        facts = {"net_assets_growth_data": "ok", "net_assets_growth": rate} if rate is not None else {
+            "net_assets_growth_data": "undefined"}
+        return points.item_minimum("growth", "net_assets", facts)
+
+    if xs is None:
+        return []
+    current = xs[-1]
+    options = [(Decimal(0), item_min(current), Decimal(0))]
+    if growth_rate(xs) is None and (len(xs) <= 1 or any(x < 0 for x in xs[:-1])):
+        return options  # no latest figure makes a rate
+    for op, bound in points.bounds("growth", "net_assets", "net_assets_growth"):
+        target = _latest_for_rate(xs, bound)
+        latest = frac(ceil4(target)) if target > 0 else Fraction(0)
+        rate = growth_rate([*xs[:-1], latest])
+        if op == ">" and rate is not None and rate <= bound:
+            latest += Fraction(1, 10_000)
+        if latest <= current:
+            continue
+        extra = ceil4(latest - current)
+        options.append((extra * price_per_wan, item_min(current + frac(extra)), extra))
+    return options
+
+
 def _pareto(options: list[tuple[Decimal, int, Any]]) -> list[tuple[Decimal, int, Any]]:
     """Options (cost, points, what) that no cheaper-or-equal option beats on points."""
     kept: list[tuple[Decimal, int, Any]] = []
@@ -123,6 +175,7 @@ def cheapest_innovation(
     window: tuple[int, ...],
     entries: dict[int, YearFigures],
     transformation_year: int | None,
+    net_assets: list[Fraction] | None = None,
 ) -> tuple[InnovationChoice | None, int]:
     """The cheapest mix reaching `needed_points` of guaranteed innovation minimum with usable IP ≥
     `min_usable_ip`; None when nothing reaches it, with the most the levers can reach."""
@@ -172,34 +225,39 @@ def cheapest_innovation(
         and m.lead_days <= days_left
     ]
     table = _measure_table(measures)
+    growth_options = _pareto(net_asset_options(points, net_assets, price(levers.net_assets.price_per_wan))) or [
+        (Decimal(0), base_points["net_assets"], Decimal(0))
+    ]
     best: InnovationChoice | None = None
     reachable = 0
     top_measures = max(table) if table else 0
     for ip_cost, ip_points, (k1, k2, std) in ip_options:
         for t_cost, t_points, extra in trans_options:
-            have = fixed + base_points["rd_management"] + ip_points + t_points
-            reachable = max(reachable, have + top_measures)
-            short = needed_points - have
-            chosen = table.get(max(short, 0)) if short <= top_measures else None
-            if short > 0 and chosen is None:
-                continue
-            m_cost, m_names = chosen if chosen is not None else (Decimal(0), ())
-            cost = ip_cost + t_cost + m_cost
-            steps = (k1 > 0) + (k2 > 0) + std + (extra > 0) + len(m_names)
-            if best is None or (cost, steps) < (best.cost, _steps(best)):
-                best = InnovationChoice(
-                    class1=k1, class1_kind=kinds.get("class1", (None,))[0] if k1 else None,
-                    class2=k2, class2_kind=kinds.get("class2", (None,))[0] if k2 else None,
-                    standards=std, transformations=extra, measures=m_names, cost=cost,
-                    points=have + sum(points.answer_points[n][1] for n in m_names),
-                )
+            for g_cost, g_points, added in growth_options:
+                have = fixed - base_points["net_assets"] + g_points + base_points["rd_management"] + ip_points
+                have += t_points
+                reachable = max(reachable, have + top_measures)
+                short = needed_points - have
+                chosen = table.get(max(short, 0)) if short <= top_measures else None
+                if short > 0 and chosen is None:
+                    continue
+                m_cost, m_names = chosen if chosen is not None else (Decimal(0), ())
+                cost = ip_cost + t_cost + g_cost + m_cost
+                steps = (k1 > 0) + (k2 > 0) + std + (extra > 0) + (added > 0) + len(m_names)
+                if best is None or (cost, steps) < (best.cost, _steps(best)):
+                    best = InnovationChoice(
+                        net_assets=added,
+                        class1=k1, class1_kind=kinds.get("class1", (None,))[0] if k1 else None,
+                        class2=k2, class2_kind=kinds.get("class2", (None,))[0] if k2 else None,
+                        standards=std, transformations=extra, measures=m_names, cost=cost,
+                        points=have + sum(points.answer_points[n][1] for n in m_names),
+                    )
     return best, reachable
 
 
 def _steps(choice: InnovationChoice) -> int:
-    return (choice.class1 > 0) + (choice.class2 > 0) + choice.standards + (choice.transformations > 0) + len(
-        choice.measures
-    )
+    counted = (choice.class1 > 0) + (choice.class2 > 0) + choice.standards + (choice.transformations > 0)
+    return counted + (choice.net_assets > 0) + len(choice.measures)
 
 
 def _transformations(window: tuple[int, ...], entries: dict[int, YearFigures], profile: Profile) -> int | None:

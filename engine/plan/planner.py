@@ -306,6 +306,8 @@ class Planner:
         base["other"] = innovation["min"] - sum(base.values())
         base.setdefault("transformation", 0)
         base.setdefault("rd_management", 0)
+        growth_items = indicators.get("growth", {}).get("items", {})
+        base["net_assets"] = growth_items.get("net_assets", {}).get("min", 0)
         levers = self.config.levers
         trans_year = next(
             (y for y in reversed(c.open)
@@ -315,7 +317,7 @@ class Planner:
         choice, reachable = cheapest_innovation(
             profile=c.planned(), points=points, levers=levers, date=c.date, as_of=c.as_of, needed_points=pass_mark,
             base_points=base, min_usable_ip=int(core_ip["threshold"]), window=c.window, entries=c.entries,
-            transformation_year=trans_year,
+            transformation_year=trans_year, net_assets=self._net_assets(c),
         )
         if choice is None:
             if core_ip["passed"] is False and not self._ip_in_time(c):
@@ -328,6 +330,18 @@ class Planner:
                     c.reasons.append(self._reason("grades_unknown", "innovation_score"))
             return
         self._innovation_steps(c, choice, trans_year, pass_mark, innovation["min"], core_ip["passed"] is False)
+
+    def _net_assets(self, c: Candidate) -> list[Fraction] | None:
+        """The window's net assets when the latest year is open (the growth lever), else None."""
+        if not c.window or c.window[-1] not in c.open:
+            return None
+        figures = []
+        for year in c.window:
+            entry = c.entries.get(year) or c.profile.year(year)
+            if entry is None or entry.net_assets is None:
+                return None
+            figures.append(frac(entry.net_assets))
+        return figures
 
     def _ip_in_time(self, c: Candidate) -> bool:
         days = (c.date - c.as_of).days
@@ -359,6 +373,12 @@ class Planner:
             self._step(c, "transformation", choice.transformations, "项", dt.date(trans_year, 12, 31),
                        price(levers.transformation.price) * choice.transformations, "innovation_score",
                        levers.transformation, year=trans_year)
+        if choice.net_assets > 0:
+            latest = c.window[-1]
+            with_year(c.entries, latest, net_assets=choice.net_assets)
+            self._step(c, "net_assets", choice.net_assets, "万元", dt.date(latest, 12, 31),
+                       choice.net_assets * price(levers.net_assets.price_per_wan), "innovation_score",
+                       levers.net_assets, year=latest)
         management = levers.rd_management
         labels = self._answer_labels(c.date)
         for name in choice.measures:

@@ -67,6 +67,26 @@ class IndicatorPoints:
                 for field in target.answers.fields:
                     self.answer_points[field] = (target_id, target.answers.points_each)
 
+    def item_minimum(self, indicator: str, item: str, facts: dict[str, Any]) -> int:
+        """One item's lowest points on `facts` (0 when no rule matches)."""
+        for target_id, rules in self.items.get(indicator, []):
+            if target_id == item:
+                return next((points for when, points in rules if holds(when, facts)), 0)
+        return 0
+
+    def bounds(self, indicator: str, item: str, fact: str) -> list[tuple[str, Fraction]]:
+        """Every (operator, bound) the item's rules test `fact` against: where its points can change."""
+        found: set[tuple[str, Fraction]] = set()
+        for target_id, rules in self.items.get(indicator, []):
+            if target_id != item:
+                continue
+            for when, _ in rules:
+                test = when.get(fact)
+                if isinstance(test, dict):
+                    found.update((op, Fraction(str(bound))) for op, bound in test.items()
+                                 if isinstance(bound, int | float) and not isinstance(bound, bool))
+        return sorted(found, key=lambda pair: pair[1])
+
     def minimum(self, indicator: str, facts: dict[str, Any]) -> int:
         """Σ of each item's lowest points, capped at the indicator's maximum (the engine caps both ends)."""
         total = 0
