@@ -122,10 +122,11 @@ def _latest_for_rate(xs: list[Fraction], rate: Fraction) -> Fraction:
 
 
 def net_asset_options(
-    points: IndicatorPoints, xs: list[Fraction] | None, price_per_wan: Decimal
+    points: IndicatorPoints, xs: list[Fraction] | None, price_per_wan: Decimal, budget: Decimal | None = None
 ) -> list[tuple[Decimal, int, Any]]:
     """(cost, net-asset item minimum, added 万元) for raising the latest window year's net assets to each
-    band bound of the pack: new capital or retained profit, at face value."""
+    band bound of the pack: new capital or retained profit, at face value. Options dearer than `budget`
+    (the cheapest plan without this lever) cannot be part of the cheapest plan and are not scored."""
     def item_min(latest: Fraction) -> int:
         rate = growth_rate([*xs[:-1], latest]) if xs else None
         facts = {"net_assets_growth_data": "ok", "net_assets_growth": rate} if rate is not None else {
@@ -147,6 +148,8 @@ def net_asset_options(
         if latest <= current:
             continue
         extra = ceil4(latest - current)
+        if budget is not None and extra * price_per_wan > budget:
+            continue
         options.append((extra * price_per_wan, item_min(current + frac(extra)), extra))
     return options
 
@@ -225,34 +228,51 @@ def cheapest_innovation(
         and m.lead_days <= days_left
     ]
     table = _measure_table(measures)
-    growth_options = _pareto(net_asset_options(points, net_assets, price(levers.net_assets.price_per_wan))) or [
-        (Decimal(0), base_points["net_assets"], Decimal(0))
-    ]
-    best: InnovationChoice | None = None
-    reachable = 0
     top_measures = max(table) if table else 0
-    for ip_cost, ip_points, (k1, k2, std) in ip_options:
-        for t_cost, t_points, extra in trans_options:
-            for g_cost, g_points, added in growth_options:
-                have = fixed - base_points["net_assets"] + g_points + base_points["rd_management"] + ip_points
-                have += t_points
-                reachable = max(reachable, have + top_measures)
-                short = needed_points - have
-                chosen = table.get(max(short, 0)) if short <= top_measures else None
-                if short > 0 and chosen is None:
-                    continue
-                m_cost, m_names = chosen if chosen is not None else (Decimal(0), ())
-                cost = ip_cost + t_cost + g_cost + m_cost
-                steps = (k1 > 0) + (k2 > 0) + std + (extra > 0) + (added > 0) + len(m_names)
-                if best is None or (cost, steps) < (best.cost, _steps(best)):
-                    best = InnovationChoice(
-                        net_assets=added,
-                        class1=k1, class1_kind=kinds.get("class1", (None,))[0] if k1 else None,
-                        class2=k2, class2_kind=kinds.get("class2", (None,))[0] if k2 else None,
-                        standards=std, transformations=extra, measures=m_names, cost=cost,
-                        points=have + sum(points.answer_points[n][1] for n in m_names),
-                    )
+    search = _Search(needed_points, table, top_measures, kinds, points,
+                     fixed - base_points["net_assets"] + base_points["rd_management"])
+    unchanged = [(Decimal(0), base_points["net_assets"], Decimal(0))]
+    search.run(ip_options, trans_options, unchanged)
+    if net_assets is not None:  # growth only where it beats the plan without it
+        budget = search.best.cost if search.best is not None else None
+        grown = net_asset_options(points, net_assets, price(levers.net_assets.price_per_wan), budget)
+        search.run(ip_options, trans_options, _pareto(grown))
+    best, reachable = search.best, search.reachable
     return best, reachable
+
+
+class _Search:
+    """The exhaustive search over option lists, keeping the cheapest mix (ties: fewer steps)."""
+
+    def __init__(self, needed: int, table: dict[int, tuple[Decimal, tuple[str, ...]]], top: int,
+                 kinds: dict[str, tuple[str, Decimal]], points: IndicatorPoints, fixed: int) -> None:
+        self.needed, self.table, self.top, self.kinds = needed, table, top, kinds
+        self.points, self.fixed = points, fixed
+        self.best: InnovationChoice | None = None
+        self.reachable = 0
+
+    def run(self, ip_options: list[Any], trans_options: list[Any], growth_options: list[Any]) -> None:
+        kinds = self.kinds
+        for ip_cost, ip_points, (k1, k2, std) in ip_options:
+            for t_cost, t_points, extra in trans_options:
+                for g_cost, g_points, added in growth_options:
+                    have = self.fixed + g_points + ip_points + t_points
+                    self.reachable = max(self.reachable, have + self.top)
+                    short = self.needed - have
+                    chosen = self.table.get(max(short, 0)) if short <= self.top else None
+                    if short > 0 and chosen is None:
+                        continue
+                    m_cost, m_names = chosen if chosen is not None else (Decimal(0), ())
+                    cost = ip_cost + t_cost + g_cost + m_cost
+                    steps = (k1 > 0) + (k2 > 0) + std + (extra > 0) + (added > 0) + len(m_names)
+                    if self.best is None or (cost, steps) < (self.best.cost, _steps(self.best)):
+                        self.best = InnovationChoice(
+                            net_assets=added,
+                            class1=k1, class1_kind=kinds.get("class1", (None,))[0] if k1 else None,
+                            class2=k2, class2_kind=kinds.get("class2", (None,))[0] if k2 else None,
+                            standards=std, transformations=extra, measures=m_names, cost=cost,
+                            points=have + sum(self.points.answer_points[n][1] for n in m_names),
+                        )
 
 
 def _steps(choice: InnovationChoice) -> int:

@@ -25,27 +25,44 @@ OPERATORS = {
 
 
 def _number(value: Any) -> Any:
+    """Numbers as exact fractions (a float bound 0.05 is the decimal 5/100, not its binary neighbour)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
-    return Fraction(str(value))
+    return Fraction(str(value)) if isinstance(value, float) else value
 
 
-def holds(when: dict[str, Any], facts: dict[str, Any]) -> bool:
-    """A rule's `when` (a conjunction of fact tests, parameters already resolved) on `facts`."""
+Test = tuple[str, bool, Any]  # (fact, is a comparison, expected value | [(operator, bound)])
+
+
+def compile_when(when: dict[str, Any]) -> tuple[Test, ...]:
+    """A rule's `when` (parameters resolved) with its bounds turned exact once, not at every evaluation."""
+    tests: list[Test] = []
     for name, test in when.items():
+        if isinstance(test, dict):
+            tests.append((name, True, [(OPERATORS[op], _number(bound)) for op, bound in test.items()]))
+        else:
+            tests.append((name, False, _number(test)))
+    return tuple(tests)
+
+
+def holds(tests: tuple[Test, ...], facts: dict[str, Any]) -> bool:
+    """A compiled `when` (a conjunction of fact tests) on `facts`; a fact absent fails its test."""
+    for name, compares, expected in tests:
         if name not in facts:
             return False
         value = facts[name]
-        if isinstance(test, dict):
-            for op, bound in test.items():
-                if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
+        if compares:
+            if isinstance(value, bool) or not isinstance(value, int | Fraction):
+                if not isinstance(value, float):
                     return False
-                if not OPERATORS[op](_number(value), _number(bound)):
+                value = _number(value)
+            for operator, bound in expected:
+                if not operator(value, bound):
                     return False
-        elif isinstance(test, bool) or isinstance(value, bool):
-            if value is not test:
+        elif isinstance(expected, bool) or isinstance(value, bool):
+            if value is not expected:
                 return False
-        elif _number(value) != _number(test):
+        elif _number(value) != expected:
             return False
     return True
 
@@ -56,13 +73,16 @@ class IndicatorPoints:
     def __init__(self, pack: RulePack, date: dt.date) -> None:
         values = pack.parameter_values(date)
         self.max_points = {ind_id: ind.max_points for ind_id, ind in pack.indicators().items()}
-        self.items: dict[str, list[tuple[str, list[tuple[dict[str, Any], int]]]]] = {}
+        self.items: dict[str, list[tuple[str, list[tuple[tuple[Test, ...], int]]]]] = {}
+        self.raw: dict[str, list[dict[str, Any]]] = {}  # item → its resolved `when`s (for the bounds)
         self.answer_points: dict[str, tuple[str, int]] = {}  # answer field → (item, points each)
         for target_id, target in pack.targets().items():
             if target.kind != "item" or target.indicator is None:
                 continue
-            rules = [(pack.resolve(rule.when, values), _min_points(rule)) for rule in target.rules]
+            resolved = [pack.resolve(rule.when, values) for rule in target.rules]
+            rules = [(compile_when(when), _min_points(rule)) for when, rule in zip(resolved, target.rules, strict=True)]
             self.items.setdefault(target.indicator, []).append((target_id, rules))
+            self.raw[target_id] = resolved
             if target.answers is not None:
                 for field in target.answers.fields:
                     self.answer_points[field] = (target_id, target.answers.points_each)
@@ -77,10 +97,10 @@ class IndicatorPoints:
     def bounds(self, indicator: str, item: str, fact: str) -> list[tuple[str, Fraction]]:
         """Every (operator, bound) the item's rules test `fact` against: where its points can change."""
         found: set[tuple[str, Fraction]] = set()
-        for target_id, rules in self.items.get(indicator, []):
+        for target_id, _ in self.items.get(indicator, []):
             if target_id != item:
                 continue
-            for when, _ in rules:
+            for when in self.raw[target_id]:
                 test = when.get(fact)
                 if isinstance(test, dict):
                     found.update((op, Fraction(str(bound))) for op, bound in test.items()
