@@ -139,7 +139,10 @@ def net_asset_options(
     options = [(Decimal(0), item_min(current), Decimal(0))]
     if growth_rate(xs) is None and (len(xs) <= 1 or any(x < 0 for x in xs[:-1])):
         return options  # no latest figure makes a rate
+    now = growth_rate(xs)
     for op, bound in points.bounds("growth", "net_assets", "net_assets_growth"):
+        if now is not None and (now > bound or (op == ">=" and now == bound)):
+            continue  # already past this bound
         target = _latest_for_rate(xs, bound)
         latest = frac(ceil4(target)) if target > 0 else Fraction(0)
         rate = growth_rate([*xs[:-1], latest])

@@ -7,12 +7,13 @@ force (`Assessor.pack_for`) for the innovation bands. Thresholds are read from t
 """
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from engine.assessor import Assessor
+from engine.assessor import HNTE_FAMILY, Assessor
 from engine.labels import describe_fields
 from engine.pack import NoPackInForce
 from engine.plan.config import PlanConfig, load_plan_config
@@ -79,7 +80,7 @@ class Planner:
             from engine.assessor import default_assessor
 
             assessor = default_assessor()
-        self.assessor = assessor
+        self.assessor = _hnte_only(assessor)
         self.config = config or load_plan_config()
 
     # candidates ------------------------------------------------------------------------------------------
@@ -489,6 +490,22 @@ class Planner:
             "title": step.title,
             "year": step.year,
         }
+
+
+_HNTE_ONLY: "weakref.WeakKeyDictionary[Assessor, Assessor]" = weakref.WeakKeyDictionary()
+
+
+def _hnte_only(assessor: Assessor) -> Assessor:
+    """The same packs without the ladder's tiers, over the same durable-rules runtime: a plan asks only the
+    HNTE verdict, and the tiers would double the cost of each of its assessments."""
+    if assessor.ladder is None:
+        return assessor
+    found = _HNTE_ONLY.get(assessor)
+    if found is None:
+        packs = [p for p in assessor.packs if p.family == HNTE_FAMILY]
+        found = Assessor(packs, assessor.runtime)
+        _HNTE_ONLY[assessor] = found
+    return found
 
 
 @dataclass

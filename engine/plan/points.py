@@ -95,16 +95,18 @@ class IndicatorPoints:
         return 0
 
     def bounds(self, indicator: str, item: str, fact: str) -> list[tuple[str, Fraction]]:
-        """Every (operator, bound) the item's rules test `fact` against: where its points can change."""
+        """Every bound the item's rules test `fact` against — where its points can change — as (">=", b)
+        when reaching b counts (`>=`, or the `<` of the band below) and (">", b) when only passing it does."""
         found: set[tuple[str, Fraction]] = set()
+        reach = {">=": ">=", "<": ">=", ">": ">", "<=": ">"}
         for target_id, _ in self.items.get(indicator, []):
             if target_id != item:
                 continue
             for when in self.raw[target_id]:
                 test = when.get(fact)
                 if isinstance(test, dict):
-                    found.update((op, Fraction(str(bound))) for op, bound in test.items()
-                                 if isinstance(bound, int | float) and not isinstance(bound, bool))
+                    found.update((reach[op], Fraction(str(bound))) for op, bound in test.items()
+                                 if op in reach and isinstance(bound, int | float) and not isinstance(bound, bool))
         return sorted(found, key=lambda pair: pair[1])
 
     def minimum(self, indicator: str, facts: dict[str, Any]) -> int:
