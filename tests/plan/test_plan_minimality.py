@@ -10,7 +10,7 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine import Assessor, validate_profile
@@ -20,24 +20,31 @@ from tests.plan.plan_cases import plan_profile
 AS_OF = dt.date(2025, 3, 1)
 ROUND = dt.date(2026, 6, 30)
 OPEN_YEAR = 2025
+MAX_IP = 5
+MAX_TRANSFORMATIONS = 12
+GRID_ACTIONS = {"software_copyright": MAX_IP, "standards": 1, "transformation": MAX_TRANSFORMATIONS}
 ANSWERS = ("rd_org_system", "rd_accounting_system", "rd_aux_accounts", "rd_institution",
            "industry_university_research", "transformation_incentives", "open_innovation_platform",
            "talent_training", "talent_incentives")
 
 
-@st.composite
-def firms(draw: st.DrawFn) -> dict:
-    missing = draw(st.lists(st.sampled_from(ANSWERS), min_size=0, max_size=4, unique=True))
-    per_year = draw(st.integers(0, 5))
+def firm(class1: int, class2: int, advancement: str, core_support: str, standards: bool, missing: list[str],
+         per_year: int) -> dict:
     return plan_profile("growing", {
-        "ip": {"class1": draw(st.integers(0, 1)), "class2": draw(st.integers(0, 3)),
-               "advancement": draw(st.sampled_from("ABC")), "core_support": draw(st.sampled_from("ABC")),
-               "standards": draw(st.booleans())},
+        "ip": {"class1": class1, "class2": class2, "advancement": advancement, "core_support": core_support,
+               "standards": standards},
         "rd_management": {name: name not in missing for name in ANSWERS},
         "all_years": {"achievements_transformed": per_year},
         "projections": [{"year": 2025, "achievements_transformed": per_year},
                         {"year": 2026, "achievements_transformed": per_year}],
     })
+
+
+@st.composite
+def firms(draw: st.DrawFn) -> dict:
+    missing = draw(st.lists(st.sampled_from(ANSWERS), min_size=0, max_size=4, unique=True))
+    return firm(draw(st.integers(0, 1)), draw(st.integers(0, 3)), draw(st.sampled_from("ABC")),
+                draw(st.sampled_from("ABC")), draw(st.booleans()), missing, draw(st.integers(0, 5)))
 
 
 def _grid(data: dict) -> list[tuple[Decimal, dict]]:
@@ -50,7 +57,7 @@ def _grid(data: dict) -> list[tuple[Decimal, dict]]:
     measures = [n for n in ANSWERS if not data["rd_management"][n]
                 and levers.rd_management.measures[n].lead_days <= days]
     points = []
-    for extra_ip, std, extra_t in itertools.product(range(6), standards, range(6)):
+    for extra_ip, std, extra_t in itertools.product(range(MAX_IP + 1), standards, range(MAX_TRANSFORMATIONS + 1)):
         for count in range(len(measures) + 1):
             for chosen in itertools.combinations(measures, count):
                 cost = class2 * extra_ip + (Decimal(str(levers.standards.price)) if std else 0)
@@ -80,6 +87,10 @@ def _as_assessed(changed: dict) -> dict:
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=firms())
+# firms that surely need levers: no IP at all (core IP and points), few transformations, measures missing
+@example(data=firm(0, 0, "B", "B", False, ["rd_institution", "talent_training"], 2))
+@example(data=firm(0, 0, "A", "B", False, ["talent_training"], 4))
+@example(data=firm(0, 2, "C", "B", True, ["rd_org_system", "industry_university_research", "talent_incentives"], 3))
 def test_no_cheaper_grid_point_is_eligible(data: dict, assessor: Assessor) -> None:
     plan = Planner(assessor).plan(validate_profile(data), as_of=AS_OF, dates=[ROUND])
     candidate = plan["candidates"][0]
@@ -88,6 +99,13 @@ def test_no_cheaper_grid_point_is_eligible(data: dict, assessor: Assessor) -> No
     eligible = [cost for (cost, _), a in zip(grid, assessed, strict=True) if a["verdict"] == "eligible"]
     if candidate["status"] in ("eligible", "feasible"):
         assert candidate["verified"]
-        assert all(cost >= Decimal(str(candidate["cost"])) for cost in eligible), (min(eligible), candidate)
+        plan_cost = Decimal(str(candidate["cost"]))
+        assert all(cost >= plan_cost for cost in eligible), (min(eligible), candidate)
+        on_grid = all(
+            step["action"].startswith("rd_management.") or step["quantity"] <= GRID_ACTIONS.get(step["action"], -1)
+            for step in candidate["steps"]
+        )
+        if on_grid:  # the plan is itself a grid point: brute force must find it eligible, at the same cost
+            assert eligible and min(eligible) == plan_cost, (candidate["steps"], eligible and min(eligible))
     else:
         assert eligible == [], (candidate["reasons"], min(eligible))
