@@ -15,7 +15,6 @@ from typing import Any
 
 from engine.assessor import HNTE_FAMILY, Assessor
 from engine.labels import describe_fields
-from engine.pack import NoPackInForce
 from engine.plan.config import PlanConfig, load_plan_config
 from engine.plan.figures import (
     assumption_text,
@@ -297,10 +296,7 @@ class Planner:
         pass_mark = innovation["pass_mark"]
         if innovation["min"] >= pass_mark and core_ip["passed"] is True:
             return
-        try:
-            pack = self.assessor.pack_for(c.date)
-        except NoPackInForce:
-            raise
+        pack = self.assessor.pack_for(c.date)  # NoPackInForce reaches the caller: a round no pack covers
         points = indicator_points(pack, pack.period_start(c.date) or c.date)
         indicators = innovation["indicators"]
         base = {name: indicators[name]["min"] for name in LEVER_INDICATORS if name in indicators}
@@ -365,7 +361,7 @@ class Planner:
                 self._step(c, kind_id, count, "件", by, price(kind.price) * count, criterion,
                            _Titled(levers.ip_citation, kind.title), by_text=by.isoformat())
         if choice.standards:
-            by = c.date - dt.timedelta(days=0)
+            by = c.date  # done before the round
             c.ip["standards"] = True
             self._step(c, "standards", 1, "项", by, price(levers.standards.price), "innovation_score",
                        levers.standards, by_text=by.isoformat())

@@ -63,3 +63,11 @@ def test_prices_come_from_the_cost_model() -> None:
     plan = Planner(_national(), dearer).plan(profile, as_of=AS_OF, years=[2025])
     step = plan["candidates"][0]["steps"][0]
     assert step["action"] == "software_copyright" and step["cost"] == 9
+
+
+def test_explicit_dates_before_the_planning_date_are_out_of_reach_and_said_so() -> None:
+    profile = validate_profile(plan_profile("growing", {}))
+    plan = Planner(_national()).plan(profile, as_of=AS_OF, dates=[dt.date(2024, 6, 30), dt.date(2025, 6, 30)])
+    passed, upcoming = plan["candidates"]
+    assert passed["status"] == "not_reachable" and passed["reasons"][0]["code"] == "round_passed"
+    assert upcoming["status"] == "eligible" and plan["earliest_date"] == "2025-06-30"
