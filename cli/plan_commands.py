@@ -124,6 +124,8 @@ def print_plan(result: dict[str, Any], lang: str) -> None:
             verified = c["verification"]
             out.print(f"  {'合计' if zh else 'total'} {c['cost']} 万元；{'引擎复核' if zh else 'engine check'}: "
                       f"{verified['verdict'] if verified else '—'}")
+        for least in c.get("least", []):
+            out.print(f"  [dim]{'至少' if zh else 'at least'}: {least['message'][lang]}[/dim]")
         for assumption in c["assumptions"]:
             out.print(f"  [dim]{'假设' if zh else 'assumption'}: {assumption[lang]}[/dim]")
     out.print(f"\n[dim]{result['conventions']['costs'][lang]}\n{result['conventions']['rounds'][lang]}[/dim]")

@@ -102,6 +102,7 @@ class Levers(Strict):
     rd_management: Management
     reasons: dict[str, Bilingual]
     assumptions: dict[str, Bilingual]
+    least: dict[str, Bilingual]
 
 
 class PlanConfig(Strict):

@@ -14,10 +14,12 @@ from fractions import Fraction
 from typing import Any
 
 from engine.assessor import HNTE_FAMILY, Assessor
+from engine.formatting import format_value
 from engine.labels import describe_fields
 from engine.plan.config import PlanConfig, load_plan_config
 from engine.plan.figures import (
     assumption_text,
+    ceil4,
     frac,
     number,
     open_year_entries,
@@ -458,6 +460,7 @@ class Planner:
                 for r in c.reasons
             ],
             "needs": c.needs,
+            "least": self._least(c),
             "missing": c.missing,
             "steps": [self._step_output(s) for s in sorted(c.steps, key=lambda s: (s.by, s.action))]
             if status in ("feasible", "eligible") else [],
@@ -472,6 +475,58 @@ class Planner:
             },
             "planned_profile": _profile_json(c.planned()) if status in ("feasible", "eligible") else None,
         }
+
+    def _least(self, c: Candidate) -> list[dict[str, Any]]:
+        """What the open years need at the least for each hard criterion they bear on, given the other
+        figures as planned (closed years as booked): the firm's room, whether or not a step was needed."""
+        assessment = c.verification or c.baseline
+        if assessment is None or not c.open or c.missing:
+            return []
+        criteria = assessment["criteria"]
+        templates = self.config.levers.least
+        found: list[dict[str, Any]] = []
+
+        def closed_sum(name: str) -> Fraction:
+            return sum((frac(getattr(c.profile.year(y), name, None) or 0) for y in c.closed if c.profile.year(y)),
+                       Fraction(0))
+
+        def open_sum(name: str) -> Fraction:
+            return sum((frac(getattr(c.entries[y], name) or 0) for y in c.open if y in c.entries), Fraction(0))
+
+        def add(code: str, amount: Decimal, planned: Fraction, **values: Any) -> None:
+            shown = {"amount": number(amount), "planned": number(planned), **values}
+            text = {}
+            for lang in ("zh", "en"):
+                localised = {k: (v[lang] if isinstance(v, dict) else v) for k, v in shown.items()}
+                text[lang] = getattr(templates[code], lang).format(**localised)
+            found.append({"figure": code, "at_least": number(amount), "planned": number(planned),
+                          "message": text, **{k: v for k, v in values.items() if not isinstance(v, dict)}})
+
+        years = {"zh": "、".join(map(str, c.open)), "en": ", ".join(map(str, c.open))}
+        rd = criteria["rd_expense_ratio"]
+        sales = closed_sum("sales_revenue") + open_sum("sales_revenue")
+        if rd["threshold"] is not None and sales > 0:
+            ratio = format_value(rd["threshold"], "ratio")
+            add("rd_expense", ceil4(frac(rd["threshold"]) * sales - closed_sum("rd_expense")), open_sum("rd_expense"),
+                years=years, threshold={"zh": ratio[0], "en": ratio[1]})
+        domestic = criteria["rd_domestic_share"]
+        spent = closed_sum("rd_expense") + open_sum("rd_expense")
+        if domestic["threshold"] is not None and spent > 0:
+            add("rd_expense_domestic",
+                ceil4(frac(domestic["threshold"]) * spent - closed_sum("rd_expense_domestic")),
+                open_sum("rd_expense_domestic"), years=years)
+        latest = c.date.year - 1
+        entry = c.entries.get(latest)
+        if entry is not None:
+            staff = criteria["sci_tech_staff_ratio"]
+            if staff["threshold"] is not None and entry.staff_total:
+                add("staff_sci_tech", ceil4(frac(staff["threshold"]) * frac(entry.staff_total)),
+                    frac(entry.staff_sci_tech or 0), year=latest, staff=number(entry.staff_total))
+            high_tech = criteria["high_tech_revenue_share"]
+            if high_tech["threshold"] is not None and entry.total_revenue:
+                add("high_tech_revenue", ceil4(frac(high_tech["threshold"]) * frac(entry.total_revenue)),
+                    frac(entry.high_tech_revenue or 0), year=latest, total=number(entry.total_revenue))
+        return found
 
     @staticmethod
     def _step_output(step: Step) -> dict[str, Any]:

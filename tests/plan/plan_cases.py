@@ -80,6 +80,10 @@ def _candidate(want: dict[str, Any], got: dict[str, Any]) -> list[str]:
             for reason in value:
                 if not any(not _subset(reason, r, "") for r in got["reasons"]):
                     found.append(f"no reason like {reason} in {got['reasons']}")
+        elif key == "least":
+            for item in value:
+                if not any(not _subset(item, g, "") for g in got["least"]):
+                    found.append(f"no least like {item} in {got['least']}")
         elif key == "steps":
             if len(value) != len(got["steps"]):
                 found.append(f"steps: expected {len(value)}, got {[s['action'] for s in got['steps']]}")
