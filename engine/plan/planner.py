@@ -96,6 +96,13 @@ class Planner:
         closed = tuple(y for y in window if y < as_of.year)
         open_years = tuple(y for y in window if y >= as_of.year)
         entries, assumptions = open_year_entries(profile, open_years, as_of)
+        # a closed year whose books are not given yet (annual accounts come months after the year's end):
+        # its projection stands in, said as an assumption; it stays closed — no lever changes it
+        projected = {e.year: e for e in profile.projections}
+        for year in closed:
+            if profile.year(year) is None and year in projected:
+                entries[year] = projected[year]
+                assumptions.append({"code": "projection_for_closed", "year": year})
         return Candidate(profile, date, as_of, window, closed, open_years, entries, assumptions)
 
     # planning --------------------------------------------------------------------------------------------
@@ -487,8 +494,8 @@ class Planner:
         found: list[dict[str, Any]] = []
 
         def closed_sum(name: str) -> Fraction:
-            return sum((frac(getattr(c.profile.year(y), name, None) or 0) for y in c.closed if c.profile.year(y)),
-                       Fraction(0))
+            booked = [c.entries.get(y) or c.profile.year(y) for y in c.closed]
+            return sum((frac(getattr(e, name) or 0) for e in booked if e is not None), Fraction(0))
 
         def open_sum(name: str) -> Fraction:
             return sum((frac(getattr(c.entries[y], name) or 0) for y in c.open if y in c.entries), Fraction(0))
