@@ -109,8 +109,7 @@ def print_plan(result: dict[str, Any], lang: str) -> None:
         out.print(f"{'最早可申报批次' if zh else 'Earliest feasible round'}: [bold]{result['earliest_date']}[/bold]"
                   f"  {'方案成本' if zh else 'plan cost'} {cost} 万元")
     else:
-        none = "规划期内各批次均不可达" if zh else "No round within the horizon is reachable"
-        out.print(f"[bold red]{none}[/bold red]")
+        out.print(f"[bold red]{result['summary'][lang]}[/bold red]")
     for c in result["candidates"]:
         status = STATUS[c["status"]][lang]
         out.print(f"\n[bold]{c['date']}[/bold]  {status}"

@@ -103,6 +103,7 @@ class Levers(Strict):
     reasons: dict[str, Bilingual]
     assumptions: dict[str, Bilingual]
     least: dict[str, Bilingual]
+    summary: dict[str, Bilingual]
 
 
 class PlanConfig(Strict):

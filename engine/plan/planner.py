@@ -432,6 +432,7 @@ class Planner:
             "earliest_year": int(earliest["date"][:4]) if earliest else None,
             "earliest_cost": earliest["cost"] if earliest else None,
             "cheapest_date": cheapest["date"] if cheapest else None,
+            "summary": self._summary(earliest, candidates),
             "candidates": candidates,
             "conventions": {
                 "rounds": self.config.rounds.convention.as_dict(),
@@ -439,6 +440,23 @@ class Planner:
                 "costs": levers.convention.as_dict(),
                 "currency": levers.currency,
             },
+        }
+
+    def _summary(self, earliest: dict[str, Any] | None, candidates: list[dict[str, Any]]) -> dict[str, str]:
+        templates = self.config.levers.summary
+        if earliest is not None and earliest["status"] == "eligible":
+            return templates["eligible"].format(date=earliest["date"])
+        if earliest is not None:
+            return templates["earliest"].format(date=earliest["date"], cost=earliest["cost"],
+                                                steps=len(earliest["steps"]))
+        if not candidates:
+            return {"zh": "", "en": ""}
+        last = candidates[-1]
+        return {
+            lang: getattr(templates["none"], lang).format(
+                date=last["date"], reasons=("" if lang == "zh" else " ").join(r["message"][lang]
+                                                                                for r in last["reasons"]))
+            for lang in ("zh", "en")
         }
 
     def _candidate_output(self, c: Candidate) -> dict[str, Any]:

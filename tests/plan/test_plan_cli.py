@@ -38,3 +38,12 @@ def test_what_if_sets_a_figure_and_shows_the_verdict_change() -> None:
     assert "eligible → not_eligible" in text.stdout
     bad = hnte("what-if", "-", "--set", "nothing[3]=1", stdin=profile)
     assert bad.returncode == 2 and "changes[0].path" in bad.stderr
+
+
+def test_plan_says_when_no_round_is_reachable_and_why() -> None:
+    profile = json.dumps(plan_profile("growing", {"ip": {"advancement": None, "core_support": None}}))
+    zh = hnte("plan", "--as-of", "2025-03-01", "-", stdin=profile)
+    assert zh.returncode == 0, zh.stderr
+    assert "截至 2027-06-30 批次均不可达" in zh.stdout and "自评" in zh.stdout
+    en = hnte("plan", "--as-of", "2025-03-01", "--lang", "en", "-", stdin=profile)
+    assert "Not reachable by the 2027-06-30 round" in en.stdout and "self-assessed grade" in en.stdout
