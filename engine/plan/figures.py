@@ -68,7 +68,8 @@ def open_year_entries(
     """Entries for the years not closed on `as_of`, and the assumptions behind them.
 
     A projection wins; then a `years` entry of that year (read as a projection); a figure neither gives is
-    carried forward flat from the last closed year — said in the plan, as our convention.
+    carried forward flat from the year before (the last closed year, or the open year before as planned) —
+    said in the plan, as our convention.
     """
     closed = sorted((e for e in profile.years if e.year < as_of.year), key=lambda e: e.year)
     source = closed[-1] if closed else None
@@ -97,6 +98,7 @@ def open_year_entries(
             assumptions.append({"code": "projection_used", "year": year})
         if carried and source is not None:
             assumptions.append({"code": "carried_forward", "year": year, "source": source.year, "fields": carried})
+        source = entries[year]  # the next open year carries this one forward, projected or carried
     return entries, assumptions
 
 
