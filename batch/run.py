@@ -44,6 +44,7 @@ def run_batch(
     sinks: Sequence[OutcomeSink] = (),
     writer: OutcomeWriter | None = None,
     max_rows: int | None = None,
+    plan: bool = True,
 ) -> BatchReport:
     """Score `input_path` into `output_path` (format by extension). Raises InputRefused for a file that
     cannot be read at all, or that has more than `max_rows` rows; a bad row is an outcome with errors."""
@@ -61,6 +62,7 @@ def run_batch(
         keep_profile=any(sink.keeps_json for sink in sinks),
         render_results=isinstance(writer, XlsxOutcomeWriter),
         sheet=source.sheet,
+        plan=plan,
     )
     report = BatchReport(ignored_columns=source.ignored_columns)
     done = 0

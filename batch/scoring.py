@@ -21,7 +21,7 @@ from typing import Any
 from batch.cells import number_or_plain, read_row
 from batch.columns import column_letter
 from batch.outcome import RowOutcome
-from batch.triage import summarise
+from batch.triage import add_plan, summarise
 from batch.writers import render_result
 from batch.xlsx_in import XlsxSheet, parse_chunk
 from engine import NoPackInForce, Profile, ProfileInvalid, default_assessor, validate_profile
@@ -46,6 +46,7 @@ class ScoringRequest:
     keep_profile: bool = False
     render_results: bool = False  # render the results-sheet row here (for .xlsx output)
     sheet: XlsxSheet | None = None  # .xlsx input: chunks are raw rows of this sheet, parsed here
+    plan: bool = True  # the 申报规划 columns (docs/plan.md): earliest round, its cost, its first steps
 
 
 def default_workers() -> int:
@@ -140,8 +141,11 @@ def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
             continue
         valid.append((outcome, profile))
     assessments = assessor.assess_many([profile for _, profile in valid])
-    for (outcome, _), assessment in zip(valid, assessments, strict=True):
+    plans = _plans(assessor, [profile for _, profile in valid]) if request.plan else [None] * len(valid)
+    for (outcome, _), assessment, plan in zip(valid, assessments, plans, strict=True):
         outcome.summary = summarise(outcome.row, assessment)
+        if plan is not None:
+            add_plan(outcome.summary, plan)
         if request.render_results:
             outcome.rendered = render_result(outcome.summary)
         if request.keep_assessment:
@@ -151,6 +155,16 @@ def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
             for error in outcome.errors or []:
                 error.pop("column", None)
     return ChunkResult(outcomes, present)
+
+
+def _plans(assessor: Any, profiles: list[Profile]) -> list[dict[str, Any] | None]:
+    """Each firm's plan from today; a round no pack covers leaves the plan columns empty."""
+    from engine.plan import Planner
+
+    try:
+        return list(Planner(assessor).plan_many(profiles))
+    except NoPackInForce:
+        return [None] * len(profiles)
 
 
 def _warm_up() -> None:

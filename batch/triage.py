@@ -221,6 +221,11 @@ class FirmSummary:
     next_tier: str | None = None
     next_tier_title: dict[str, str] | None = None
     tiers_met: list[str] = field(default_factory=list)
+    # 申报规划 (docs/plan.md): the earliest reachable round, its plan's cost and first steps
+    plan_earliest_year: int | None = None
+    plan_earliest_date: str | None = None
+    plan_cost: float | None = None
+    plan_first_steps: dict[str, str] | None = None
 
     @property
     def is_borderline(self) -> bool:
@@ -259,6 +264,27 @@ def summarise(row: int, assessment: dict[str, Any]) -> FirmSummary:
         borderline=borderline_reasons(assessment),
         **tier_fields(assessment),
     )
+
+
+PLAN_FIRST_STEPS = 3
+
+
+def add_plan(summary: FirmSummary, plan: dict[str, Any]) -> None:
+    """The plan columns of one firm: its earliest reachable round, the cost, the first steps by date."""
+    summary.plan_earliest_year = plan.get("earliest_year")
+    summary.plan_earliest_date = plan.get("earliest_date")
+    summary.plan_cost = plan.get("earliest_cost")
+    chosen = next((c for c in plan["candidates"] if c["date"] == plan.get("earliest_date")), None)
+    if chosen is None:
+        reasons = [r["message"] for c in plan["candidates"][:1] for r in c["reasons"]]
+        summary.plan_first_steps = {"zh": "；".join(r["zh"] for r in reasons) or None,
+                                    "en": "; ".join(r["en"] for r in reasons) or None}
+        return
+    steps = chosen["steps"][:PLAN_FIRST_STEPS]
+    summary.plan_first_steps = {
+        "zh": "；".join(s["title"]["zh"] for s in steps) or "无需额外措施",
+        "en": "; ".join(s["title"]["en"] for s in steps) or "no step needed",
+    }
 
 
 @dataclass

@@ -116,6 +116,10 @@ def result_columns() -> list[ResultColumn]:
             lambda s: "；".join(r["zh"] for r in s.borderline) or None,
             30,
         ),
+        ResultColumn("最早可申报年度", "Earliest round year", lambda s: s.plan_earliest_year, 10),
+        ResultColumn("规划成本（万元）", "Plan cost (10,000 CNY)", lambda s: s.plan_cost, 10),
+        ResultColumn("首要措施", "First steps (zh)", lambda s: (s.plan_first_steps or {}).get("zh"), 50),
+        ResultColumn("First steps", "First steps (en)", lambda s: (s.plan_first_steps or {}).get("en"), 50),
         ResultColumn("规则版本", "Rules version", lambda s: s.rules_version, 20),
     ]
 

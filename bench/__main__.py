@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-SECTIONS = ("bench.engine", "bench.ladder", "bench.http", "bench.batch")
+SECTIONS = ("bench.engine", "bench.ladder", "bench.http", "bench.batch", "bench.plan")
 
 
 def main() -> None:

@@ -32,6 +32,9 @@ def batch(
         str | None, typer.Option("--user", help="存库时的上传人（hnte users add 创建）/ the pool's owner")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条 / no progress bar")] = False,
+    plan: Annotated[
+        bool, typer.Option("--plan/--no-plan", help="申报规划列（最早年度、成本、首要措施）/ the plan columns")
+    ] = True,
 ) -> None:
     """批量评估 / Score every firm of a file. Exit 0 when every row was read (bad rows are listed in the output)."""
     from batch import InputRefused, run_batch
@@ -67,7 +70,7 @@ def batch(
             bar.update(task, completed=done, total=max(expected or 0, done) or None)
 
         try:
-            report = run_batch(source, output, workers=workers, progress=progress, sinks=sinks)
+            report = run_batch(source, output, workers=workers, progress=progress, sinks=sinks, plan=plan)
         except InputRefused as refused:
             for sink in sinks:
                 sink.close(failed=True)

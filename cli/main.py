@@ -85,5 +85,9 @@ def serve(
     run_server(host, port, workers)
 
 
+from cli.plan_commands import register as register_plan_commands  # noqa: E402  (needs Format, Lang above)
+
+register_plan_commands(app)  # hnte plan, hnte what-if
+
 if __name__ == "__main__":
     app()

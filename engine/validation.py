@@ -87,12 +87,9 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
-def _raw_cross_checks(data: Any) -> list[dict[str, Any]]:
-    """The contract's cross-field rules over the raw input, wherever the values involved parse."""
+def _year_checks(section: str, years: Any) -> list[dict[str, Any]]:
+    """Duplicated years and parts above their wholes in one list of year entries."""
     found: list[dict[str, Any]] = []
-    if not isinstance(data, dict):
-        return found
-    years = data.get("years")
     if isinstance(years, list):
         seen: set[int] = set()
         for index, entry in enumerate(years):
@@ -102,7 +99,7 @@ def _raw_cross_checks(data: Any) -> list[dict[str, Any]]:
             if isinstance(year, int) and not isinstance(year, bool):
                 if year in seen:
                     found.append(
-                        {"type": "hnte_duplicate_year", "loc": ("years", index, "year"), "ctx": {"year": year}}
+                        {"type": "hnte_duplicate_year", "loc": (section, index, "year"), "ctx": {"year": year}}
                     )
                 seen.add(year)
             for part, whole in YEAR_PARTS:
@@ -111,10 +108,20 @@ def _raw_cross_checks(data: Any) -> list[dict[str, Any]]:
                     found.append(
                         {
                             "type": "hnte_part_exceeds_whole",
-                            "loc": ("years", index, part),
+                            "loc": (section, index, part),
                             "ctx": {"part": part, "whole": whole},
                         }
                     )
+    return found
+
+
+def _raw_cross_checks(data: Any) -> list[dict[str, Any]]:
+    """The contract's cross-field rules over the raw input, wherever the values involved parse."""
+    found: list[dict[str, Any]] = []
+    if not isinstance(data, dict):
+        return found
+    for section in ("years", "projections"):
+        found += _year_checks(section, data.get(section))
     ip = data.get("ip")
     if isinstance(ip, dict):
         used, owned = ip.get("class2_used"), ip.get("class2")

@@ -2,15 +2,19 @@
 
 from fastapi import APIRouter
 
-from api.routers import assessments, batches, docs, health, pools, rulepacks, selfcheck
+from api.routers import assessments, batches, docs, health, plan_pages, plans, pools, rulepacks, selfcheck
 
 ROUTERS: list[APIRouter] = [
     health.router,
+    plans.router,  # before assessments: /v1/assessments/what-if
     assessments.router,
     rulepacks.router,
     rulepacks.pages,
     docs.router,
     selfcheck.router,
+    plan_pages.router,
+    plan_pages.pool_api,  # before pools: /v1/pools/{id}/plan
+    plan_pages.pool_pages,
     batches.router,
     pools.router,
     pools.pages,
