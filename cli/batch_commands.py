@@ -72,6 +72,10 @@ def batch(
             for sink in sinks:
                 sink.close(failed=True)
             raise _refused(refused.message) from None
+        except BaseException:  # any other failure, Ctrl-C included: the stored pool says failed, not "scoring"
+            for sink in sinks:
+                sink.close(failed=True)
+            raise
         for sink in sinks:
             sink.close(report.empty_rows)
     err.print(

@@ -108,3 +108,24 @@ def test_the_upload_folder_keeps_only_live_jobs_and_finished_results(use_db: str
     kept = {name for name, path in files.items() if path.exists()}
     assert kept == {"live upload", "live partial result", "done result", "upload being received"}
     assert removed == {path for name, path in files.items() if name not in kept}
+
+
+def test_hnte_batch_that_fails_leaves_no_pool_scoring(use_db: str, tmp_path: Path) -> None:  # noqa: F811
+    import subprocess
+    import sys
+
+    from storage.database import dispose_engines
+    from storage.pools import visible_pools
+
+    add_user("区科技局", "bureau")
+    source = tmp_path / "firms.jsonl"
+    source.write_bytes(jsonl(profiles(5, seed=8)))
+    env = {"HNTE_DATABASE_URL": use_db, "PATH": "/usr/bin:/bin"}
+    failed = subprocess.run(
+        [sys.executable, "-m", "cli.main", "batch", str(source), "-o", str(tmp_path / "gone" / "out.xlsx"),
+         "--pool", "秋季", "--user", "区科技局", "--workers", "0", "--quiet"],
+        cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert failed.returncode != 0
+    dispose_engines()
+    assert [pool.status for pool in visible_pools(user_named("区科技局"))] in ([], ["failed"])
