@@ -5,21 +5,20 @@ is never cached; files under the data folder are 0600; `hnte users list|revoke|r
 import datetime as dt
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text, update
+from typer.testing import CliRunner, Result
 
+from cli.main import app as cli_app
 from storage.database import dispose_engines, get_engine, session_scope
 from storage.models import WebSession
 from storage.users import add_user
 from tests.hostile.web_helpers import bearer, client, finished, jsonl, profiles, upload, upload_env  # noqa: F401
 from tests.storage.conftest import db_url, use_db  # noqa: F401
 
-ROOT = Path(__file__).resolve().parents[2]
 OURS = "http://testserver"
 FOREIGN_HEADERS = [
     {"origin": "https://evil.example"},
@@ -139,11 +138,9 @@ def test_the_default_database_folder_is_private(tmp_path: Path, monkeypatch: pyt
     assert stat.S_IMODE((tmp_path / "var" / "hnte.db").stat().st_mode) == 0o600
 
 
-def hnte(database: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"HNTE_DATABASE_URL": database, "PATH": "/usr/bin:/bin", "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
+def hnte(database: str, *args: str) -> Result:
+    """The `hnte` command, in process (its start-up costs seconds as a subprocess on a busy machine)."""
+    return CliRunner().invoke(cli_app, list(args), env={"HNTE_DATABASE_URL": database, "COLUMNS": "200"})
 
 
 def test_users_list_revoke_and_rotate(client, use_db: str) -> None:  # noqa: F811
@@ -152,12 +149,12 @@ def test_users_list_revoke_and_rotate(client, use_db: str) -> None:  # noqa: F81
     sign_in(client, alice)
     assert client.get("/v1/pools").status_code == 200
     listing = hnte(use_db, "users", "list")
-    assert listing.returncode == 0, listing.stderr
+    assert listing.exit_code == 0, listing.output
     assert "alice 代理" in listing.stdout and "区科技局" in listing.stdout and "intermediary" in listing.stdout
     assert alice not in listing.stdout and bureau not in listing.stdout  # never a token
 
     revoked = hnte(use_db, "users", "revoke", "alice 代理")
-    assert revoked.returncode == 0, revoked.stderr
+    assert revoked.exit_code == 0, revoked.output
     assert client.get("/v1/pools").status_code == 401  # her session ended
     assert client.get("/v1/pools", headers=bearer(alice)).status_code == 401  # her token too
     assert sign_in(client, alice).status_code == 401
@@ -165,10 +162,10 @@ def test_users_list_revoke_and_rotate(client, use_db: str) -> None:  # noqa: F81
     assert client.get("/v1/pools", headers=bearer(bureau)).status_code == 200  # nobody else
 
     rotated = hnte(use_db, "users", "rotate", "alice 代理")
-    assert rotated.returncode == 0, rotated.stderr
+    assert rotated.exit_code == 0, rotated.output
     new = rotated.stdout.strip()
     assert new.startswith("hnte_") and new != alice and "\n" not in new
     assert client.get("/v1/pools", headers=bearer(new)).status_code == 200
     assert client.get("/v1/pools", headers=bearer(alice)).status_code == 401
     missing = hnte(use_db, "users", "revoke", "nobody")
-    assert missing.returncode == 2 and "nobody" in missing.stderr
+    assert missing.exit_code == 2 and "nobody" in missing.stderr
