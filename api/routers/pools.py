@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, RedirectResponse
 from starlette.background import BackgroundTask
 from starlette.responses import Response
@@ -55,6 +56,9 @@ Verdict = Annotated[str | None, Query(max_length=20)]
 Town = Annotated[str | None, Query(max_length=200)]
 Failing = Annotated[str | None, Query(max_length=60)]
 Tier = Annotated[str | None, Query(max_length=60)]  # a ladder tier id, or "none"
+# Any integer: an id of nothing (0, negative, beyond 64 bits) is a 404 like a pool that is not yours.
+PoolId = Annotated[int, PathParam(examples=[1])]
+FirmId = Annotated[int, PathParam(examples=[1])]
 
 
 # --- API -------------------------------------------------------------------------------------------
@@ -85,7 +89,7 @@ def list_pools(user: CurrentUser) -> list[dict[str, Any]]:
     summary="A pool with its counts by verdict, town and shortfall / 培育库概况",
     responses=REFUSED_404,
 )
-def get_pool_api(pool_id: int, user: CurrentUser) -> Any:
+def get_pool_api(pool_id: PoolId, user: CurrentUser) -> Any:
     pool = get_pool(user, pool_id)
     if pool is None:
         return not_found()
@@ -99,7 +103,7 @@ def get_pool_api(pool_id: int, user: CurrentUser) -> Any:
     responses=REFUSED_404,
 )
 def get_pool_firms(
-    pool_id: int,
+    pool_id: PoolId,
     user: CurrentUser,
     verdict: Verdict = None,
     town: Town = None,
@@ -121,7 +125,7 @@ def get_pool_firms(
     summary="A firm's assessments across seasons (only those of pools this token may see) / 企业历次评估",
     responses=REFUSED_404,
 )
-def get_firm_history(firm_id: int, user: CurrentUser) -> Any:
+def get_firm_history(firm_id: FirmId, user: CurrentUser) -> Any:
     firm, history = firm_history(user, firm_id)
     if firm is None:
         return not_found()
@@ -157,6 +161,7 @@ def login(
     session_id, expires = start_session(user)
     target = next if next.startswith("/pools") and "//" not in next and "\\" not in next else "/pools"
     response = RedirectResponse(target if target != "/pools/login" else "/pools", status_code=303)
+    response.delete_cookie("hnte_token")  # the raw API token that older versions kept in the browser
     response.set_cookie(
         SESSION_COOKIE,
         session_id,
