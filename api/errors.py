@@ -49,6 +49,15 @@ def error_response(request: Request, status: int, extra: dict[str, Any] | None =
 DEFAULT_MAX_REPORTED_ERRORS = 100
 
 
+def capped_field_errors(errors: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """The first `limit` errors, then one saying how many more there are (for pages that list them)."""
+    if len(errors) <= limit:
+        return errors
+    more = len(errors) - limit
+    note = {"zh": f"另有 {more:,} 处错误未列出。", "en": f"{more:,} more errors not listed."}
+    return [*errors[:limit], {"field": "(root)", "message": note}]
+
+
 def field_errors_body(errors: list[dict[str, Any]], limit: int = DEFAULT_MAX_REPORTED_ERRORS) -> dict[str, Any]:
     """The 422 body: FastAPI's `detail` shape for generic clients, the engine's bilingual `errors` (the first
     `limit` of them), and `error_count`, the number of errors in all; `message` says when some are left out."""

@@ -162,6 +162,4 @@ REFUSED_404 = {404: {"model": Refusal, "description": "No such thing, or not you
 INVALID_QUERY_422 = {
     422: {"model": InvalidProfile, "description": "A query or path parameter out of range, field by field"}
 }
-REFUSED_403 = {
-    403: {"model": Refusal, "description": "Sent from another site (Origin / Referer not this service's)"}
-}
+REFUSED_403 = {403: {"model": Refusal, "description": "Sent from another site (Origin / Referer not this service's)"}}

@@ -105,3 +105,13 @@ def test_ids_beyond_64_bits_are_404(client, use_db: str, huge: int) -> None:  # 
         assert response.status_code == 404, (path, response.status_code)
     far = client.get(f"/v1/pools/{job['pool_id']}/firms?offset={2**64}", headers=bearer(token))
     assert far.status_code == 422
+
+
+def test_the_self_check_page_lists_at_most_the_capped_errors(make_client) -> None:  # noqa: F811
+    web = make_client(max_reported_errors=20)
+    carried = hostile_list_profile(400, 5).decode()
+    page = web.post("/report", data={"profile_json": carried}, headers={"accept": "text/html"})
+    assert page.status_code == 422
+    summary = page.text.split('id="error-summary"', 1)[1].split("</section>", 1)[0]
+    assert summary.count("<li>") == 21
+    assert "处错误未列出" in summary or "more errors not listed" in summary
