@@ -64,16 +64,20 @@ def not_found() -> JSONResponse:
     return JSONResponse({"detail": NOT_FOUND["en"], "message": NOT_FOUND}, status_code=404)
 
 
+DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
 def _origin_of(url: str) -> tuple[str, str] | None:
     parts = urlsplit(url)
     if not parts.scheme or not parts.netloc:
         return None
-    return parts.scheme.lower(), parts.netloc.lower()
+    scheme = parts.scheme.lower()
+    return scheme, parts.netloc.lower().removesuffix(DEFAULT_PORTS.get(scheme, ""))
 
 
 def same_origin(request: Request) -> bool:
-    """Whether a state-changing request comes from our own pages (or from an origin allowed by
-    HNTE_CORS_ORIGINS). The browser says where a request comes from: `Origin` on every POST (the value
+    """Whether a state-changing request comes from our own pages (or from an origin of HNTE_TRUSTED_ORIGINS
+    or HNTE_CORS_ORIGINS). The browser says where a request comes from: `Origin` on every POST (the value
     `null` from sandboxes and privacy redirects is refused), else `Referer`, and `Sec-Fetch-Site`. Our
     own host is the request's `Host` (any scheme: a TLS proxy in front changes the scheme, not the host).
     A request with none of them comes from no browser — a script with its own token — and is let through:
@@ -87,9 +91,10 @@ def same_origin(request: Request) -> bool:
     if origin is None:  # "null", or something that names no site
         return False
     host = request.headers.get("host", "").lower()
-    if host and origin[1] == host:
+    if host and origin[1] in (host, host.removesuffix(DEFAULT_PORTS.get(origin[0], ""))):
         return True
-    allowed = getattr(request.app.state.settings, "cors_origins", [])
+    settings = request.app.state.settings
+    allowed = [*getattr(settings, "trusted_origins", []), *getattr(settings, "cors_origins", [])]
     return any(_origin_of(entry) == origin for entry in allowed)
 
 

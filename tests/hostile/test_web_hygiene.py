@@ -169,3 +169,20 @@ def test_users_list_revoke_and_rotate(client, use_db: str) -> None:  # noqa: F81
     assert client.get("/v1/pools", headers=bearer(alice)).status_code == 401
     missing = hnte(use_db, "users", "revoke", "nobody")
     assert missing.exit_code == 2 and "nobody" in missing.stderr
+
+
+def test_a_proxy_s_public_origin_can_be_trusted(use_db: str, upload_env: Path) -> None:  # noqa: F811
+    from api.app import create_app
+    from api.settings import Settings
+
+    token = add_user("区科技局", "bureau")
+    app = create_app(Settings(trusted_origins="https://pools.example.gov.cn"))
+    with TestClient(app, base_url="http://127.0.0.1:8000") as web:
+        assert sign_in(web, token, origin="https://pools.example.gov.cn").status_code == 303
+        assert sign_in(web, token, origin="https://pools.example.gov.cn:443").status_code == 303
+        assert sign_in(web, token, origin="http://pools.example.gov.cn").status_code == 403  # another scheme
+        assert sign_in(web, token, origin="https://evil.example").status_code == 403
+        assert sign_in(web, token, origin="http://127.0.0.1:8000").status_code == 303
+    with TestClient(create_app(Settings()), base_url="http://pools.example.gov.cn:80") as web:
+        assert sign_in(web, token, origin="http://pools.example.gov.cn").status_code == 303  # default port
+        assert sign_in(web, token, origin="http://pools.example.gov.cn:8080").status_code == 403
