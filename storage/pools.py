@@ -180,6 +180,9 @@ def _visible(query: Select[Any], user: User) -> Select[Any]:
 
 
 def visible_pools(user: User, url: str | None = None) -> list[Pool]:
+    from storage.jobs import fail_stale_jobs
+
+    fail_stale_jobs(url)  # a pool whose server died while scoring it shows as failed, not "scoring" for ever
     with session_scope(url) as session:
         pools = list(session.scalars(_visible(select(Pool).order_by(Pool.created_at.desc(), Pool.id.desc()), user)))
         for pool in pools:

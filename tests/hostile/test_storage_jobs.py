@@ -13,7 +13,7 @@ from sqlalchemy import update
 from storage.database import session_scope
 from storage.jobs import STALE_AFTER, clean_upload_folder, create_job, get_job, run_job, update_job
 from storage.models import BatchJob
-from storage.pools import get_pool, start_pool
+from storage.pools import get_pool, start_pool, visible_pools
 from storage.users import add_user, user_named
 from tests.hostile.web_helpers import jsonl, profiles
 from tests.storage.conftest import db_url, use_db  # noqa: F401
@@ -75,6 +75,7 @@ def test_a_job_silent_since_its_server_stopped_is_failed_and_so_is_its_pool(use_
     long_ago = dt.datetime.now(dt.UTC) - STALE_AFTER - dt.timedelta(seconds=5)
     with session_scope() as session:
         session.execute(update(BatchJob).where(BatchJob.id == job_id).values(updated_at=long_ago))
+    assert [p.status for p in visible_pools(user)] == ["failed"]  # the pool list alone shows it
     job = get_job(user, job_id)
     assert job is not None and job.status == "failed" and "重新上传" in job.message["zh"]
     assert get_pool(user, pool_id).status == "failed"  # type: ignore[union-attr]
