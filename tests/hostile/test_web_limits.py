@@ -5,6 +5,7 @@ POST /v1/assessments are a 415 in both languages."""
 import asyncio
 import json
 import random
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -71,7 +72,9 @@ def test_a_hostile_profile_does_not_hold_the_event_loop() -> None:
 
                 await asyncio.gather(hostile(), health())
 
-    asyncio.run(scenario())
+    # a loop of its own, in a thread of its own: another test's loop (Playwright's) may run in this thread
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        runner.submit(asyncio.run, scenario()).result(timeout=120)
     assert finished_order == ["health", "hostile"]
 
 
