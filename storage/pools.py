@@ -21,9 +21,10 @@ from storage.models import Assessment, AssessmentFacet, Firm, Pool, RowError, Us
 from storage.users import user_named
 
 FLUSH_ROWS = 500
-# Ids are 64-bit at most (PostgreSQL bigint, SQLite INTEGER); anything outside is an id of nothing, a 404 —
-# never sent to the database, where SQLite overflows and PostgreSQL may refuse it.
-MAX_ID = 2**63 - 1
+# The id columns are INTEGER: 32-bit on PostgreSQL (64 on SQLite). An id outside them is an id of nothing, a
+# 404 — never sent to the database, where PostgreSQL refuses it ("integer out of range") and SQLite overflows
+# beyond 64 bits.
+MAX_ID = 2**31 - 1
 # A row of a hostile file may hold thousands of errors; a pool keeps the first ones and the count.
 MAX_STORED_ROW_ERRORS = 100
 

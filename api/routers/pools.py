@@ -56,7 +56,7 @@ Verdict = Annotated[str | None, Query(max_length=20)]
 Town = Annotated[str | None, Query(max_length=200)]
 Failing = Annotated[str | None, Query(max_length=60)]
 Tier = Annotated[str | None, Query(max_length=60)]  # a ladder tier id, or "none"
-# Any integer: an id of nothing (0, negative, beyond 64 bits) is a 404 like a pool that is not yours.
+# Any integer: an id of nothing (0, negative, beyond the id columns) is a 404 like a pool that is not yours.
 PoolId = Annotated[int, PathParam(examples=[1])]
 FirmId = Annotated[int, PathParam(examples=[1])]
 
