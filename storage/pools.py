@@ -46,6 +46,7 @@ def capped_errors(errors: list[dict[str, Any]], limit: int = MAX_STORED_ROW_ERRO
         },
     ]
 
+
 # facet name → the values a firm has for it. Add an entry (e.g. "tier") and the pool view can filter
 # and count by it: facets are rows, not columns.
 FACETS: dict[str, Callable[[FirmSummary], Sequence[str]]] = {

@@ -1,6 +1,6 @@
 """Limits of the web service: the field errors of a 422 are capped (the count stays complete) and a hostile
-profile does not hold the event loop; ids beyond what the database holds (32 or 64 bits) are a 404, never a 500; non-JSON bodies on
-POST /v1/assessments are a 415 in both languages."""
+profile does not hold the event loop; ids beyond what the database holds (32 or 64 bits) are a 404, never a
+500; non-JSON bodies on POST /v1/assessments are a 415 in both languages."""
 
 import asyncio
 import json
