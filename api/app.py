@@ -11,13 +11,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from api.dependencies import current_rules_version
 from api.engine_service import EngineService
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit, ResponseHeaders
 from api.openapi import install_openapi
-from api.routers import ROUTERS, assessments
+from api.routers import ROUTERS, assessments, batches
 from api.settings import Settings, get_settings
 from api.templating import STATIC_DIR
 
@@ -38,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Load the rule packs now (a broken pack stops the start, loudly) and compile today's rulesets, so
         # that the first firm does not wait for them.
         await engine.warm_up()
+        # what a killed server left behind: jobs still "running", their uploads and partial results
+        await run_in_threadpool(batches.clean_leftovers)
         # What exists now (rules, schemas, templates) lives as long as the process: keep it out of the
         # garbage collector's full passes, which otherwise show up as latency spikes under load.
         gc.freeze()

@@ -44,13 +44,36 @@ def error_response(request: Request, status: int, extra: dict[str, Any] | None =
     return JSONResponse({"detail": message["en"], "message": message, **(extra or {})}, status_code=status)
 
 
-def field_errors_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
-    """The 422 body: FastAPI's `detail` shape for generic clients, and the engine's bilingual `errors`."""
+# The most field errors one response lists (HNTE_MAX_REPORTED_ERRORS): a hostile profile with 18,000 bad list
+# entries would otherwise get a 9–11 MB answer that takes seconds to build. The count is always complete.
+DEFAULT_MAX_REPORTED_ERRORS = 100
+
+
+def capped_field_errors(errors: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """The first `limit` errors, then one saying how many more there are (for pages that list them)."""
+    if len(errors) <= limit:
+        return errors
+    more = len(errors) - limit
+    note = {"zh": f"另有 {more:,} 处错误未列出。", "en": f"{more:,} more errors not listed."}
+    return [*errors[:limit], {"field": "(root)", "message": note}]
+
+
+def field_errors_body(errors: list[dict[str, Any]], limit: int = DEFAULT_MAX_REPORTED_ERRORS) -> dict[str, Any]:
+    """The 422 body: FastAPI's `detail` shape for generic clients, the engine's bilingual `errors` (the first
+    `limit` of them), and `error_count`, the number of errors in all; `message` says when some are left out."""
+    shown = errors[: max(limit, 1)]
     detail = [
         {"loc": ["body", *_loc_parts(error["field"])], "msg": error["message"]["en"], "type": "value_error"}
-        for error in errors
+        for error in shown
     ]
-    return {"detail": detail, "errors": errors}
+    body: dict[str, Any] = {"detail": detail, "errors": shown, "error_count": len(errors)}
+    if len(shown) < len(errors):
+        body["errors_truncated"] = True
+        body["message"] = {
+            "zh": f"共 {len(errors):,} 处错误，仅列出前 {len(shown):,} 处。",
+            "en": f"{len(errors):,} errors; the first {len(shown):,} are listed.",
+        }
+    return body
 
 
 def _loc_parts(path: str) -> list[str | int]:
@@ -84,7 +107,12 @@ async def _validation_error(request: Request, error: Exception) -> Response:
                 "message": {"zh": f"取值无效：{item.get('msg', '')}", "en": f"Invalid value: {item.get('msg', '')}"},
             }
         )
-    return JSONResponse(field_errors_body(errors), status_code=422)
+    return JSONResponse(field_errors_body(errors, _reported_errors(request)), status_code=422)
+
+
+def _reported_errors(request: Request) -> int:
+    settings = getattr(request.app.state, "settings", None)
+    return getattr(settings, "max_reported_errors", DEFAULT_MAX_REPORTED_ERRORS)
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:

@@ -107,8 +107,14 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+# Stored pools are confidential: no browser or proxy cache keeps their pages, their API answers, the batch
+# jobs or their result workbooks (Cache-Control: no-store on every path below).
+NO_STORE_PREFIXES = ("/pools", "/v1/pools", "/v1/batches", "/v1/firms")
+
+
 class ResponseHeaders:
-    """Adds the security headers (CSP on HTML) and `X-Rules-Version` when the endpoint did not set it."""
+    """Adds the security headers (CSP on HTML), `Cache-Control: no-store` on stored data, and
+    `X-Rules-Version` when the endpoint did not set it."""
 
     def __init__(self, app: ASGIApp, rules_version: Callable[[], str]) -> None:
         self.app = app
@@ -119,6 +125,7 @@ class ResponseHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
+        private = path.startswith(NO_STORE_PREFIXES)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -127,6 +134,8 @@ class ResponseHeaders:
                     headers["X-Rules-Version"] = self.rules_version()
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
+                if private:
+                    headers["Cache-Control"] = "no-store"
                 if headers.get("content-type", "").startswith("text/html"):
                     policy = DOCS_CONTENT_SECURITY_POLICY if path.startswith("/docs") else CONTENT_SECURITY_POLICY
                     headers.setdefault("Content-Security-Policy", policy)

@@ -4,6 +4,7 @@ The engine returns plain dicts and the API sends them as they are (so the API an
 --format json` agree byte for byte in content); these models describe that JSON to API readers.
 """
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,7 +16,12 @@ class Text(BaseModel):
 
 
 class Remediation(Text):
-    quantity: float | int | None = None
+    quantity: float | int | dt.date | None = Field(
+        None,
+        description="how much is missing, in `unit`: a number (staff, 万元, points …), or for the "
+        "registration-age and compliance gaps a date (YYYY-MM-DD), the first day on which the criterion is "
+        "met; null when no quantity applies",
+    )
     unit: str | None = None
 
 
@@ -94,11 +100,36 @@ class FieldError(BaseModel):
 
 
 class InvalidProfile(BaseModel):
-    """422: every offending field, with a reason in Chinese and English."""
+    """422: the offending fields, each with a reason in Chinese and English (the first
+    HNTE_MAX_REPORTED_ERRORS of them; `error_count` is the number in all)."""
 
     detail: list[dict] | str
     errors: list[FieldError] | None = None
+    error_count: int | None = Field(None, description="how many field errors there are in all")
+    errors_truncated: bool | None = Field(None, description="true when only the first ones are listed")
     message: Text | None = None
+
+
+class Refusal(BaseModel):
+    """A request refused as a whole (400, 401, 403, 404, 409, 413, 415, and 422 for an unreadable upload):
+    `detail` in English, `message` in Chinese and English."""
+
+    detail: str
+    message: Text
+
+
+class BatchJob(BaseModel):
+    """A batch job: its progress, then where to get its result."""
+
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    done_rows: int
+    expected_rows: int | None
+    pool_id: int | None
+    message: Text | None = Field(None, description="why the job failed, in Chinese and English")
+    progress_url: str
+    result_url: str | None
+    pool_url: str | None
 
 
 class RulePackSummary(BaseModel):
@@ -109,3 +140,26 @@ class RulePackSummary(BaseModel):
     effective_from: str
     effective_until: str | None
     in_force_today: bool
+
+
+class PoolSummary(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: int
+    name: str
+    owner: str
+    source_name: str
+    status: Literal["scoring", "ready", "failed"]
+    rows: int
+    assessed: int
+    invalid: int
+    empty_rows: int
+    created_at: str
+
+
+# The answers every stored-data operation may give besides its own (documented in /openapi.json).
+REFUSED_401 = {401: {"model": Refusal, "description": "No valid token (Authorization: Bearer) or session"}}
+REFUSED_404 = {404: {"model": Refusal, "description": "No such thing, or not yours to see (the same answer)"}}
+INVALID_QUERY_422 = {
+    422: {"model": InvalidProfile, "description": "A query or path parameter out of range, field by field"}
+}
+REFUSED_403 = {403: {"model": Refusal, "description": "Sent from another site (Origin / Referer not this service's)"}}

@@ -19,10 +19,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_000_000
     # Comma-separated origins allowed to call the API from a browser; empty = CORS closed.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Comma-separated origins (https://pools.example.gov.cn) whose pages may sign in, upload and sign out,
+    # besides the request's own host: for a reverse proxy that rewrites Host. CORS stays as it is.
+    trusted_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # The most field errors a 422 lists (the body's `error_count` is always the full count).
+    max_reported_errors: int = Field(default=100, ge=1, le=100_000)
+    # A body larger than this is validated in a worker thread, so that a hostile profile (thousands of
+    # list entries) does not hold the event loop; ordinary profiles (a few kB) stay on the fast path.
+    validate_in_thread_bytes: int = 64_000
     # The most profiles the engine thread takes from its queue for one assess_many call.
     engine_max_batch: int = 64
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -1,4 +1,4 @@
-"""`hnte batch`, `hnte template`, `hnte users add`, `hnte pools import`: scoring files of firms, and the
+"""`hnte batch`, `hnte template`, `hnte users add|list|revoke|rotate`: scoring files of firms, and the
 stored pools' users. Registered on the `hnte` app by cli.main."""
 
 from pathlib import Path
@@ -75,6 +75,10 @@ def batch(
             for sink in sinks:
                 sink.close(failed=True)
             raise _refused(refused.message) from None
+        except BaseException:  # any other failure, Ctrl-C included: the stored pool says failed, not "scoring"
+            for sink in sinks:
+                sink.close(failed=True)
+            raise
         for sink in sinks:
             sink.close(report.empty_rows)
     err.print(
@@ -117,10 +121,55 @@ def users_add(
         token = add_user(name, role)
     except ValueError as error:
         raise _refused({"zh": f"无法添加用户：{error}", "en": f"Cannot add the user: {error}"}) from None
-    err.print(
-        f"用户 {name}（{role}）已创建。令牌只显示这一次，请妥善保存 / the token is shown this once:", highlight=False
-    )
+    _print_token(token, f"用户 {name}（{role}）已创建。", f"User {name} ({role}) created")
+
+
+def _print_token(token: str, zh: str, en: str) -> None:
+    err.print(f"{zh}令牌只显示这一次，请妥善保存 / {en}; the token is shown this once:", highlight=False)
     typer.echo(token)
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """列出用户 / List the users: role, status, pools, live browser sessions (never a token)."""
+    from rich.table import Table
+
+    from storage.users import list_users
+
+    table = Table(title="培育库用户 / users of the stored pools")
+    for heading in ("用户 user", "角色 role", "状态 status", "创建 created (UTC)", "培育库 pools", "会话 sessions"):
+        table.add_column(heading, justify="right" if heading.startswith(("培育库", "会话")) else "left")
+    for user in list_users():
+        status = "已停用 revoked" if user.revoked_at else "有效 active"
+        created = user.created_at.strftime("%Y-%m-%d %H:%M")
+        table.add_row(user.name, user.role, status, created, str(user.pools), str(user.live_sessions))
+    Console().print(table)
+
+
+@users_app.command("revoke")
+def users_revoke(name: Annotated[str, typer.Argument(help="用户名 / user name")]) -> None:
+    """停用用户：其令牌与全部登录会话立即失效（其培育库保留）/ Revoke: the token and every session stop working."""
+    from storage.users import revoke_user
+
+    try:
+        revoke_user(name)
+    except LookupError:
+        raise _refused({"zh": f"没有用户「{name}」", "en": f"No user “{name}”"}) from None
+    err.print(f"用户 {name} 已停用 / {name} revoked: token and sessions no longer work", highlight=False)
+
+
+@users_app.command("rotate")
+def users_rotate(name: Annotated[str, typer.Argument(help="用户名 / user name")]) -> None:
+    """更换令牌并打印新令牌（只显示这一次）；旧令牌与会话失效，已停用的用户恢复 / Rotate the token."""
+    from storage.users import rotate_token
+
+    try:
+        token = rotate_token(name)
+    except LookupError:
+        raise _refused({"zh": f"没有用户「{name}」", "en": f"No user “{name}”"}) from None
+    _print_token(
+        token, f"用户 {name} 的新令牌已生成，旧令牌与会话已失效。", f"New token for {name}, the old one revoked"
+    )
 
 
 def register(app: typer.Typer) -> None:

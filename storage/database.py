@@ -12,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.safe_text import dumps_without_nul
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_SQLITE = Path("var") / "hnte.db"
 MIGRATION_LOCK_ID = 0x484E5445  # "HNTE": the advisory lock that serialises migrations on PostgreSQL
@@ -20,13 +22,47 @@ _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
+PRIVATE_FILE = 0o600  # the stored pools are confidential: only the service's own user reads its files
+PRIVATE_FOLDER = 0o700
+
+
+def private_folder(folder: Path) -> Path:
+    """`folder`, created (with its parents) readable by the service's user only; tightened if it exists."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    try:
+        os.chmod(folder, PRIVATE_FOLDER)
+    except PermissionError:  # a folder the operator owns and chose: leave it as it is
+        pass
+    return folder
+
+
+def private_file(path: Path) -> None:
+    """Create `path` empty with mode 0600 if it does not exist; make an existing file 0600."""
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE)
+    os.close(descriptor)
+    try:
+        os.chmod(path, PRIVATE_FILE)
+    except PermissionError:
+        pass
+
+
 def database_url() -> str:
-    """HNTE_DATABASE_URL, else the embedded SQLite file var/hnte.db (its folder is created)."""
+    """HNTE_DATABASE_URL, else the embedded SQLite file var/hnte.db (its folder is created 0700)."""
     url = os.environ.get("HNTE_DATABASE_URL")
     if url:
         return url
-    DEFAULT_SQLITE.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(DEFAULT_SQLITE.parent)
     return f"sqlite:///{DEFAULT_SQLITE.resolve()}"
+
+
+def _private_sqlite_files(database: str) -> None:
+    """The database file and its companions exist as 0600 before SQLite opens them: SQLite gives the -wal
+    and -shm files the mode of the database file, and the migration lock is ours."""
+    if not Path(database).parent.is_dir():
+        return  # SQLite itself says it cannot open the file
+    for companion in ("", "-wal", "-shm"):
+        if companion == "" or Path(f"{database}{companion}").exists():
+            private_file(Path(f"{database}{companion}"))
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -58,7 +94,9 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
                 connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK_ID})
                 connection.commit()
     elif engine.url.database and engine.url.database != ":memory:":
-        with open(f"{engine.url.database}.lock", "w") as handle:
+        lock = Path(f"{engine.url.database}.lock")
+        private_file(lock)
+        with open(lock, "w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
     else:
@@ -81,10 +119,12 @@ def get_engine(url: str | None = None) -> Engine:
         if engine is None:
             parsed = make_url(url)
             if parsed.get_backend_name() == "sqlite":
-                engine = create_engine(url, connect_args={"timeout": 30})
+                if parsed.database and parsed.database != ":memory:":
+                    _private_sqlite_files(parsed.database)
+                engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=dumps_without_nul)
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
-                engine = create_engine(url, pool_pre_ping=True)
+                engine = create_engine(url, pool_pre_ping=True, json_serializer=dumps_without_nul)
             migrate(engine)
             _engines[url] = engine
         return engine

@@ -6,9 +6,11 @@ plain indexed queries, and a new kind of facet needs no new column."""
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.safe_text import SafeString  # text columns: no NUL ever reaches the database (storage.safe_text)
 
 Json = JSON().with_variant(JSONB(), "postgresql")
 
@@ -25,20 +27,37 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    role: Mapped[str] = mapped_column(String(20))  # bureau | intermediary
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token; the token is never kept
+    name: Mapped[str] = mapped_column(SafeString(100), unique=True)
+    role: Mapped[str] = mapped_column(SafeString(20))  # bureau | intermediary
+    token_hash: Mapped[str] = mapped_column(SafeString(64), unique=True)  # sha256 of the token, never the token
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # set by `hnte users revoke`: the token and every session of the user stop working (cleared by rotate)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A browser's sign-in: the cookie holds a random session id of its own (never the API token), only
+    its SHA-256 is stored; it expires, and signing out or revoking the user ends it."""
+
+    __tablename__ = "sessions"
+
+    id_hash: Mapped[str] = mapped_column(SafeString(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
 
 
 class Pool(Base):
     __tablename__ = "pools"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(SafeString(200))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    source_name: Mapped[str] = mapped_column(String(255), default="")
-    status: Mapped[str] = mapped_column(String(20), default="scoring")  # scoring | ready | failed
+    source_name: Mapped[str] = mapped_column(SafeString(255), default="")
+    status: Mapped[str] = mapped_column(SafeString(20), default="scoring")  # scoring | ready | failed
     rows: Mapped[int] = mapped_column(Integer, default=0)
     assessed: Mapped[int] = mapped_column(Integer, default=0)
     invalid: Mapped[int] = mapped_column(Integer, default=0)
@@ -52,9 +71,9 @@ class Firm(Base):
     __tablename__ = "firms"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(220), unique=True)  # "code:<credit code>" or "name:<name>"
-    credit_code: Mapped[str | None] = mapped_column(String(18))
-    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(SafeString(220), unique=True)  # "code:<credit code>" or "name:<name>"
+    credit_code: Mapped[str | None] = mapped_column(SafeString(18))
+    name: Mapped[str] = mapped_column(SafeString(200))
 
 
 class Assessment(Base):
@@ -69,14 +88,14 @@ class Assessment(Base):
     pool_id: Mapped[int] = mapped_column(ForeignKey("pools.id", ondelete="CASCADE"))
     firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), index=True)
     row: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str] = mapped_column(String(200))
-    town: Mapped[str | None] = mapped_column(String(200))
-    verdict: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(SafeString(200))
+    town: Mapped[str | None] = mapped_column(SafeString(200))
+    verdict: Mapped[str] = mapped_column(SafeString(20))
     readiness: Mapped[float | None]
     innovation_min: Mapped[int] = mapped_column(Integer)
     innovation_max: Mapped[int] = mapped_column(Integer)
     borderline: Mapped[bool] = mapped_column(default=False)
-    rules_version: Mapped[str] = mapped_column(String(80))
+    rules_version: Mapped[str] = mapped_column(SafeString(80))
     assessed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     summary: Mapped[dict[str, Any]] = mapped_column(Json)  # batch.triage.FirmSummary as data
     profile: Mapped[dict[str, Any]] = mapped_column(Json)  # the input, as read
@@ -93,8 +112,8 @@ class AssessmentFacet(Base):
     __table_args__ = (Index("ix_facets_pool_facet_value", "pool_id", "facet", "value"),)
 
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
-    facet: Mapped[str] = mapped_column(String(30), primary_key=True)
-    value: Mapped[str] = mapped_column(String(160), primary_key=True)
+    facet: Mapped[str] = mapped_column(SafeString(30), primary_key=True)
+    value: Mapped[str] = mapped_column(SafeString(160), primary_key=True)
     pool_id: Mapped[int] = mapped_column(ForeignKey("pools.id", ondelete="CASCADE"))
 
 
@@ -104,7 +123,7 @@ class RowError(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     pool_id: Mapped[int] = mapped_column(ForeignKey("pools.id", ondelete="CASCADE"), index=True)
     row: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(SafeString(200))
     errors: Mapped[list[dict[str, Any]]] = mapped_column(Json)
 
 
@@ -113,10 +132,10 @@ class BatchJob(Base):
 
     __tablename__ = "batch_jobs"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[str] = mapped_column(SafeString(32), primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     pool_id: Mapped[int | None] = mapped_column(ForeignKey("pools.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued | running | done | failed
+    status: Mapped[str] = mapped_column(SafeString(20), default="queued")  # queued | running | done | failed
     done_rows: Mapped[int] = mapped_column(Integer, default=0)
     expected_rows: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[dict[str, str] | None] = mapped_column(Json)

@@ -22,6 +22,31 @@ from storage.models import Assessment, AssessmentFacet, Firm, Pool, RowError, Us
 from storage.users import user_named
 
 FLUSH_ROWS = 500
+# The id columns are INTEGER: 32-bit on PostgreSQL (64 on SQLite). An id outside them is an id of nothing, a
+# 404 — never sent to the database, where PostgreSQL refuses it ("integer out of range") and SQLite overflows
+# beyond 64 bits.
+MAX_ID = 2**31 - 1
+# A row of a hostile file may hold thousands of errors; a pool keeps the first ones and the count.
+MAX_STORED_ROW_ERRORS = 100
+
+
+def valid_id(value: int) -> bool:
+    return 0 < value <= MAX_ID
+
+
+def capped_errors(errors: list[dict[str, Any]], limit: int = MAX_STORED_ROW_ERRORS) -> list[dict[str, Any]]:
+    """The first `limit` errors of a row, and a last entry saying how many more there were."""
+    if len(errors) <= limit:
+        return errors
+    more = len(errors) - limit
+    return [
+        *errors[:limit],
+        {
+            "field": "(more)",
+            "message": {"zh": f"另有 {more} 处错误未列出。", "en": f"{more} more errors not listed."},
+        },
+    ]
+
 
 # facet name → the values a firm has for it. Add an entry (e.g. "tier") and the pool view can filter
 # and count by it: facets are rows, not columns.
@@ -82,7 +107,7 @@ class PoolSink:
                             pool_id=self.pool_id,
                             row=outcome.row,
                             name=(outcome.name or "")[:200] or None,
-                            errors=outcome.errors or [],
+                            errors=capped_errors(outcome.errors or []),
                         )
                     )
                     continue
@@ -132,7 +157,12 @@ class PoolSink:
         return self.firm_ids
 
     def close(self, empty_rows: int = 0, failed: bool = False) -> None:
-        self.flush()
+        """Store what is pending and mark the pool ready — or, for a failed run, drop what is pending (it
+        may be what failed) and mark the pool failed, so that it never stays "scoring"."""
+        if failed:
+            self.pending.clear()
+        else:
+            self.flush()
         with session_scope(self.url) as session:
             pool = session.get(Pool, self.pool_id)
             if pool is not None:
@@ -153,6 +183,9 @@ def _visible(query: Select[Any], user: User) -> Select[Any]:
 
 
 def visible_pools(user: User, url: str | None = None) -> list[Pool]:
+    from storage.jobs import fail_stale_jobs
+
+    fail_stale_jobs(url)  # a pool whose server died while scoring it shows as failed, not "scoring" for ever
     with session_scope(url) as session:
         pools = list(session.scalars(_visible(select(Pool).order_by(Pool.created_at.desc(), Pool.id.desc()), user)))
         for pool in pools:
@@ -163,6 +196,8 @@ def visible_pools(user: User, url: str | None = None) -> list[Pool]:
 
 def get_pool(user: User, pool_id: int, url: str | None = None) -> Pool | None:
     """The pool, or None when it does not exist or the user may not see it (both are a 404)."""
+    if not valid_id(pool_id):
+        return None
     with session_scope(url) as session:
         pool = session.scalar(_visible(select(Pool).where(Pool.id == pool_id), user))
         if pool is not None:
@@ -311,6 +346,8 @@ def pool_errors(pool_id: int, url: str | None = None) -> list[RowError]:
 
 
 def get_assessment(user: User, assessment_id: int, url: str | None = None) -> Assessment | None:
+    if not valid_id(assessment_id):
+        return None
     with session_scope(url) as session:
         query = _visible(
             select(Assessment).join(Pool, Pool.id == Assessment.pool_id).where(Assessment.id == assessment_id), user
@@ -328,10 +365,22 @@ class HistoryEntry:
     pool_created_at: Any
 
 
-def firm_history(user: User, firm_id: int, url: str | None = None) -> tuple[Firm | None, list[HistoryEntry]]:
-    """A firm's assessments across the pools the user may see, oldest first."""
+@dataclass
+class FirmView:
+    """A firm as one viewer may see it: named as in the latest assessment that viewer may see — never as
+    another intermediary's upload named it (the stored Firm row keeps the first name it was seen with)."""
+
+    id: int
+    name: str
+    credit_code: str | None
+
+
+def firm_history(user: User, firm_id: int, url: str | None = None) -> tuple[FirmView | None, list[HistoryEntry]]:
+    """A firm's assessments across the pools the user may see, oldest first, and the firm as they show it.
+    A firm the user has no visible assessment of is not shown at all (None, like a firm that does not exist)."""
+    if not valid_id(firm_id):
+        return None, []
     with session_scope(url) as session:
-        firm = session.get(Firm, firm_id)
         query = _visible(
             select(Assessment, Pool.name, Pool.created_at)
             .join(Pool, Pool.id == Assessment.pool_id)
@@ -341,6 +390,7 @@ def firm_history(user: User, firm_id: int, url: str | None = None) -> tuple[Firm
         )
         entries = [HistoryEntry(a, name, created) for a, name, created in session.execute(query).all()]
         session.expunge_all()
-        if not entries:
-            return None, []  # a firm the user has no pool of is not shown at all
-        return firm, entries
+    if not entries:
+        return None, []
+    latest = entries[-1].assessment
+    return FirmView(firm_id, latest.name, (latest.summary or {}).get("credit_code")), entries

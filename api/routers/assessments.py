@@ -5,14 +5,29 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.engine_service import EngineService
 from api.errors import field_errors_body
 from api.openapi import profile_request_body
-from api.schemas import Assessment, InvalidProfile
+from api.schemas import Assessment, InvalidProfile, Refusal
 from engine import NoPackInForce, ProfileInvalid, validate_profile
 
 router = APIRouter(prefix="/v1", tags=["assessments"])
+
+NOT_JSON = {
+    "zh": "请求内容须为 JSON（Content-Type: application/json）。",
+    "en": "The request body must be JSON (Content-Type: application/json).",
+}
+
+
+def is_json_type(content_type: str | None) -> bool:
+    """application/json or any application/…+json, with parameters (charset) or not. No Content-Type at
+    all is read as JSON: simple clients omit it, and the body is parsed strictly either way."""
+    if content_type is None:
+        return True
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
 def assessment_response(assessment: dict[str, Any]) -> Response:
@@ -31,19 +46,30 @@ def no_pack_response(missing: NoPackInForce) -> JSONResponse:
     response_model=None,
     responses={
         200: {"model": Assessment, "description": "The assessment (contract v1)"},
-        413: {"description": "Body larger than the limit (1 MB by default)"},
-        422: {"model": InvalidProfile, "description": "Invalid profile: every field error, in Chinese and English"},
+        413: {"model": Refusal, "description": "Body larger than the limit (HNTE_MAX_BODY_BYTES, 1 MB by default)"},
+        415: {"model": Refusal, "description": "The body is not JSON (a Content-Type other than application/json)"},
+        422: {
+            "model": InvalidProfile,
+            "description": "Invalid profile: the field errors in Chinese and English — the first "
+            "HNTE_MAX_REPORTED_ERRORS (100) of them, and `error_count`, the number in all",
+        },
     },
     openapi_extra=profile_request_body(),
 )
 async def create_assessment(request: Request) -> Response:
     # No dependencies: this is the hot path (see create_app), and the engine is the app's.
     engine: EngineService = request.app.state.engine
+    settings = request.app.state.settings
+    if not is_json_type(request.headers.get("content-type")):
+        return JSONResponse({"detail": NOT_JSON["en"], "message": NOT_JSON}, status_code=415)
     body = await request.body()
     try:
-        profile = validate_profile(body)
+        if len(body) > settings.validate_in_thread_bytes:
+            profile = await run_in_threadpool(validate_profile, body)
+        else:
+            profile = validate_profile(body)
     except ProfileInvalid as invalid:
-        return JSONResponse(field_errors_body(invalid.errors), status_code=422)
+        return JSONResponse(field_errors_body(invalid.errors, settings.max_reported_errors), status_code=422)
     try:
         assessment = await engine.assess(profile)
     except NoPackInForce as missing:

@@ -6,6 +6,7 @@ drives a process per core — never on the event loop. Limits: HNTE_UPLOAD_MAX_B
 and HNTE_UPLOAD_MAX_ROWS (default 20,000 firms); the command line `hnte batch` has neither.
 """
 
+import logging
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -19,13 +20,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from api.download_names import content_disposition, safe_stem
 from api.middleware import allow_larger_bodies
 from api.pool_access import CurrentUser, StoredDataRoute, not_found
+from api.schemas import REFUSED_401, REFUSED_403, REFUSED_404, InvalidProfile, Refusal
+from api.schemas import BatchJob as BatchJobModel
 from batch import InputRefused
 from batch.readers import input_format, open_source
 from batch.run import too_many_rows
-from storage.jobs import create_job, get_job, run_job, update_job
+from storage.database import private_folder
+from storage.jobs import clean_upload_folder, create_job, get_job, run_job, update_job
 from storage.models import BatchJob, User
 from storage.pools import get_pool, start_pool
 
+log = logging.getLogger(__name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -49,7 +54,7 @@ def upload_settings() -> UploadSettings:
 JOBS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hnte-batch")
 MULTIPART_OVERHEAD = 64_000
 
-router = APIRouter(prefix="/v1", tags=["batches"], route_class=StoredDataRoute)
+router = APIRouter(prefix="/v1", tags=["batches"], route_class=StoredDataRoute, responses=REFUSED_401)
 allow_larger_bodies("/v1/batches", upload_settings().max_bytes + MULTIPART_OVERHEAD)
 allow_larger_bodies("/pools/upload", upload_settings().max_bytes + MULTIPART_OVERHEAD)
 
@@ -80,7 +85,7 @@ def accept_upload(user: User, upload: UploadFile, pool_name: str | None) -> dict
         suffix = input_format(Path(filename))
     except InputRefused as refused:
         raise UploadRefused(422, refused.message) from None
-    settings.folder.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.folder)  # 0700: uploads and results are readable by the service's user only
     with tempfile.NamedTemporaryFile(dir=settings.folder, suffix=f".{suffix}", delete=False) as kept:
         copied = 0
         while block := upload.file.read(1 << 20):
@@ -102,12 +107,27 @@ def accept_upload(user: User, upload: UploadFile, pool_name: str | None) -> dict
     except UploadRefused:
         source.unlink(missing_ok=True)
         raise
-    job_id = create_job(user)
-    pool_id = start_pool(pool_name or Path(filename).stem, user.id, filename)
-    update_job(job_id, pool_id=pool_id)
+    try:
+        job_id = create_job(user)
+        pool_id = start_pool(pool_name or Path(filename).stem, user.id, filename)
+        update_job(job_id, pool_id=pool_id)
+        # named after its job, so that storage.jobs.clean_upload_folder knows whose it is
+        source = source.rename(settings.folder / f"{job_id}.upload.{suffix}")
+    except BaseException:
+        source.unlink(missing_ok=True)
+        raise
     result = settings.folder / f"{job_id}.xlsx"
     JOBS.submit(run_job, job_id, source, result, pool_id, settings.max_rows, settings.workers)
     return {"id": job_id, "pool_id": pool_id}
+
+
+def clean_leftovers() -> None:
+    """At start-up: fail the jobs a stopped server left running and delete their uploads and partial results
+    (storage.jobs.clean_upload_folder). Never stops the start: a database that is down is logged."""
+    try:
+        clean_upload_folder(upload_settings().folder)
+    except Exception:
+        log.exception("could not clean the upload folder %s", upload_settings().folder)
 
 
 def job_view(job: BatchJob) -> dict[str, Any]:
@@ -128,6 +148,20 @@ def job_view(job: BatchJob) -> dict[str, Any]:
     "/batches",
     status_code=202,
     summary="Score a file of firms (.xlsx / .csv / .jsonl) as a stored pool / 批量评估（上传文件）",
+    response_model=BatchJobModel,
+    responses={
+        400: {"model": Refusal, "description": "A malformed multipart body"},
+        **REFUSED_403,
+        413: {
+            "model": Refusal,
+            "description": "The file exceeds HNTE_UPLOAD_MAX_BYTES (20 MB) or HNTE_UPLOAD_MAX_ROWS (20,000 rows)",
+        },
+        422: {
+            "model": Refusal | InvalidProfile,
+            "description": "The file cannot be read as a batch (wrong type, corrupt, no header row): `detail` "
+            "and a bilingual `message`; or the form lacks `file`: the field errors (`detail`, `errors`)",
+        },
+    },
 )
 def post_batch(
     user: CurrentUser,
@@ -143,13 +177,27 @@ def post_batch(
     return JSONResponse(job_view(job), status_code=202)
 
 
-@router.get("/batches/{job_id}", summary="A batch's progress / 批量评估进度")
+@router.get(
+    "/batches/{job_id}",
+    summary="A batch's progress / 批量评估进度",
+    response_model=BatchJobModel,
+    responses=REFUSED_404,
+)
 def get_batch(job_id: str, user: CurrentUser) -> Any:
     job = get_job(user, job_id)
     return job_view(job) if job else not_found()
 
 
-@router.get("/batches/{job_id}/result", summary="The result workbook of a finished batch / 下载结果工作簿")
+@router.get(
+    "/batches/{job_id}/result",
+    summary="The result workbook of a finished batch / 下载结果工作簿",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {XLSX_TYPE: {}}, "description": "The result workbook"},
+        **REFUSED_404,
+        409: {"model": Refusal, "description": "The batch has not finished, or failed: no result"},
+    },
+)
 def get_batch_result(job_id: str, user: CurrentUser, request: Request) -> Any:
     job = get_job(user, job_id)
     if job is None:

@@ -13,14 +13,16 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, RedirectResponse
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from api.download_names import content_disposition, safe_stem
 from api.ladder_view import tier_titles
-from api.pool_access import TOKEN_COOKIE, CurrentUser, StoredDataRoute, not_found
+from api.pool_access import SESSION_COOKIE, CurrentUser, StoredDataRoute, not_found
 from api.routers.batches import XLSX_TYPE, UploadRefused, accept_upload, job_view
+from api.schemas import INVALID_QUERY_422, REFUSED_401, REFUSED_404, PoolSummary
 from api.templating import NavLink, add_nav_link, render
 from api.triage_view import (
     FACET_FILTERS,
@@ -47,9 +49,11 @@ from storage.pools import (
     ranked_firms,
     visible_pools,
 )
-from storage.users import user_for_token
+from storage.users import end_session, start_session, user_for_token
 
-router = APIRouter(prefix="/v1", tags=["pools"], route_class=StoredDataRoute)
+router = APIRouter(
+    prefix="/v1", tags=["pools"], route_class=StoredDataRoute, responses={**REFUSED_401, **INVALID_QUERY_422}
+)
 pages = APIRouter(include_in_schema=False, route_class=StoredDataRoute)
 add_nav_link(NavLink("/pools", "培育库", "Pools"))
 
@@ -57,6 +61,9 @@ Verdict = Annotated[str | None, Query(max_length=20)]
 Town = Annotated[str | None, Query(max_length=200)]
 Failing = Annotated[str | None, Query(max_length=60)]
 Tier = Annotated[str | None, Query(max_length=60)]  # a ladder tier id, or "none"
+# Any integer: an id of nothing (0, negative, beyond the id columns) is a 404 like a pool that is not yours.
+PoolId = Annotated[int, PathParam(examples=[1])]
+FirmId = Annotated[int, PathParam(examples=[1])]
 
 
 # --- API -------------------------------------------------------------------------------------------
@@ -77,13 +84,17 @@ def pool_summary(pool: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/pools", summary="The pools this token may see / 可查看的培育库")
+@router.get("/pools", summary="The pools this token may see / 可查看的培育库", response_model=list[PoolSummary])
 def list_pools(user: CurrentUser) -> list[dict[str, Any]]:
     return [pool_summary(pool) for pool in visible_pools(user)]
 
 
-@router.get("/pools/{pool_id}", summary="A pool with its counts by verdict, town and shortfall / 培育库概况")
-def get_pool_api(pool_id: int, user: CurrentUser) -> Any:
+@router.get(
+    "/pools/{pool_id}",
+    summary="A pool with its counts by verdict, town and shortfall / 培育库概况",
+    responses=REFUSED_404,
+)
+def get_pool_api(pool_id: PoolId, user: CurrentUser) -> Any:
     pool = get_pool(user, pool_id)
     if pool is None:
         return not_found()
@@ -91,9 +102,13 @@ def get_pool_api(pool_id: int, user: CurrentUser) -> Any:
     return {**pool_summary(pool), "counts": counts.__dict__}
 
 
-@router.get("/pools/{pool_id}/firms", summary="The pool's firms ranked by readiness, filtered / 按准备度排序的企业")
+@router.get(
+    "/pools/{pool_id}/firms",
+    summary="The pool's firms ranked by readiness, filtered / 按准备度排序的企业",
+    responses=REFUSED_404,
+)
 def get_pool_firms(
-    pool_id: int,
+    pool_id: PoolId,
     user: CurrentUser,
     verdict: Verdict = None,
     town: Town = None,
@@ -101,7 +116,7 @@ def get_pool_firms(
     borderline: bool = False,
     tier: Tier = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> Any:
     if get_pool(user, pool_id) is None:
         return not_found()
@@ -110,8 +125,12 @@ def get_pool_firms(
     return {"total": total, "firms": [firm_row(f) for f in firms]}
 
 
-@router.get("/firms/{firm_id}/history", summary="A firm's assessments across seasons / 企业历次评估")
-def get_firm_history(firm_id: int, user: CurrentUser) -> Any:
+@router.get(
+    "/firms/{firm_id}/history",
+    summary="A firm's assessments across seasons (only those of pools this token may see) / 企业历次评估",
+    responses=REFUSED_404,
+)
+def get_firm_history(firm_id: FirmId, user: CurrentUser) -> Any:
     firm, history = firm_history(user, firm_id)
     if firm is None:
         return not_found()
@@ -138,27 +157,33 @@ def login_form(request: Request) -> Response:
 
 @pages.post("/pools/login")
 def login(
-    request: Request, token: Annotated[str, Form(max_length=200)], next: Annotated[str, Form()] = "/pools"
+    request: Request, token: Annotated[str, Form(max_length=200)], next: Annotated[str, Form(max_length=500)] = "/pools"
 ) -> Response:
-    if user_for_token(token.strip()) is None:
+    user = user_for_token(token.strip())
+    if user is None:
         return login_page(request, status_code=401, failed=True)
-    target = next if next.startswith("/pools") and "//" not in next else "/pools"
+    # the browser gets a session of its own, never the long-lived API token (storage.users)
+    session_id, expires = start_session(user)
+    target = next if next.startswith("/pools") and "//" not in next and "\\" not in next else "/pools"
     response = RedirectResponse(target if target != "/pools/login" else "/pools", status_code=303)
+    response.delete_cookie("hnte_token")  # the raw API token that older versions kept in the browser
     response.set_cookie(
-        TOKEN_COOKIE,
-        token.strip(),
+        SESSION_COOKIE,
+        session_id,
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
-        max_age=12 * 3600,
+        expires=expires,
+        path="/",
     )
     return response
 
 
 @pages.post("/pools/logout")
-def logout() -> Response:
+def logout(request: Request) -> Response:
+    end_session(request.cookies.get(SESSION_COOKIE))  # ended on the server: a copied cookie stops working too
     response = RedirectResponse("/pools/login", status_code=303)
-    response.delete_cookie(TOKEN_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 
 from api.dependencies import AssessorDep
 from api.rulepack_view import readable_pack
-from api.schemas import RulePackSummary
+from api.schemas import Refusal, RulePackSummary
 from api.templating import render
 from engine import Assessor, RulePack
 
@@ -53,6 +53,7 @@ async def list_rulepacks(assessor: AssessorDep) -> list[dict[str, Any]]:
 @router.get(
     "/rulepacks/{pack_id}",
     summary="Every rule of a pack, with citations, thresholds, bands and messages / 规则包详情",
+    responses={404: {"model": Refusal, "description": "No rule pack with this id or version"}},
 )
 async def get_rulepack(pack_id: str, assessor: AssessorDep, date: OnDate = None) -> dict[str, Any]:
     return find_pack(assessor, pack_id).describe(date)

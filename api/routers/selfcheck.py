@@ -11,10 +11,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from api import ladder_view  # noqa: F401 — adds the cultivation ladder to the report
 from api.dependencies import EngineDep
+from api.errors import capped_field_errors
 from api.report_view import report_context
 from api.selfcheck_form import (
     CHOICES,
@@ -128,7 +130,8 @@ async def report(request: Request, engine: EngineDep) -> HTMLResponse:
     if profile_data is None:
         return form_page(request, blank_form(), lang, 422, load_error=NOT_A_PROFILE)
     try:
-        profile = validate_profile(profile_data)
+        # off the event loop: a carried profile of thousands of list entries takes seconds to validate
+        profile = await run_in_threadpool(validate_profile, profile_data)
         assessment = await engine.assess(profile)
     except ProfileInvalid as invalid:
         return _form_with_errors(request, profile_data, answers.converted, answers.typed, invalid.errors, lang)
@@ -158,7 +161,9 @@ def _form_with_errors(
 ) -> HTMLResponse:
     # Show exactly what was typed, in the columns and rows it was typed in (or the carried answers).
     state = form_from_fields(typed) if typed is not None else form_from_profile(profile_data)
-    state.errors = errors_by_input(errors, converted)
+    state.errors = errors_by_input(
+        capped_field_errors(errors, request.app.state.settings.max_reported_errors), converted
+    )
     return form_page(request, state, lang, 422)
 
 
