@@ -284,16 +284,20 @@ def write_profiles_xlsx(profiles: Iterable[dict[str, Any]], path: Path, instruct
             else:
                 sheet.write_string(0, start, label, group_style)
             start = index + 1
+    # constant_memory writes a row out as soon as a later row is started: each row is written whole, in order
+    # (cells written back to an earlier row are silently dropped).
     for index, column in enumerate(COLUMNS):
         # a list of years is text: Excel would read "2022,2023" as one number
         text = column.kind in (Kind.text, Kind.year_list)
         style = date_style if column.kind is Kind.date else text_style if text else None
         sheet.set_column(index, index, 24 if column.key == NAME_KEY else 14, style)
-        sheet.write_string(1, index, f"{column.zh}\n{column.en}", heading)
-        sheet.write_string(2, index, column.key, key_style)
         validation = _validation(column)
         if instructions and validation:
             sheet.data_validation(3, index, VALIDATED_ROWS, index, validation)
+    for index, column in enumerate(COLUMNS):
+        sheet.write_string(1, index, f"{column.zh}\n{column.en}", heading)
+    for index, column in enumerate(COLUMNS):
+        sheet.write_string(2, index, column.key, key_style)
     sheet.set_row(1, 45)
     sheet.freeze_panes(3, 1)
     row = 3
