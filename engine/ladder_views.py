@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.compiler import CompiledRule
-from engine.formatting import format_value
+from engine.formatting import MONEY_UNITS, format_value
 from engine.labels import describe_fields
 from engine.ladder_facts import LadderFacts
 from engine.ladder_gaps import GAP_UNITS, GAPS, GapInput
@@ -24,16 +24,28 @@ OUTCOME = {True: "passed", False: "failed", None: "unknown"}
 OWN_FIELDS = frozenset({"actual", "threshold", "gap", "missing"})
 CACHE_LIMIT = 4096  # entries per rule; the cache starts again when full
 _FORMATTER = string.Formatter()
-_EXTRA_UNITS = {"万美元": ("{v} 万美元", "{v} × 10,000 USD")}
 _PLAIN_UNITS = frozenset({"flag", "year", "verdict", "date"})
+
+
+class _Amount:
+    """A named value in a message; ``{valuation_cny:万元}`` shows it as money in the message's language."""
+
+    __slots__ = ("lang", "value")
+
+    def __init__(self, value: Any, lang: int) -> None:
+        self.value, self.lang = value, lang
+
+    def __format__(self, spec: str) -> str:
+        if spec in MONEY_UNITS:
+            return format_value(self.value, spec)[self.lang]
+        return format(self.value, spec)
+
+    def __str__(self) -> str:
+        return str(self.value)
 
 
 def text_of(value: Any, unit: str | None) -> tuple[str, str]:
     """(zh, en) text of a value in a ladder unit."""
-    if unit in _EXTRA_UNITS and value is not None:
-        number = format_value(value, "count")[1]
-        zh, en = _EXTRA_UNITS[unit]
-        return zh.format(v=number), en.format(v=number)
     return format_value(value, None if unit in _PLAIN_UNITS else unit)
 
 
@@ -173,7 +185,8 @@ def entry_of(view: View, lf: LadderFacts, parameters: dict[str, Any]) -> dict[st
         words_zh: dict[str, Any] = {}
         for name, value in zip(view.fields, extras, strict=True):
             words_zh[name] = plain(value if value is not None or name in values else parameters.get(name))
-        words_en = dict(words_zh)
+        words_en = {name: _Amount(value, 1) for name, value in words_zh.items()}
+        words_zh = {name: _Amount(value, 0) for name, value in words_zh.items()}
         own = view.own_fields
         if "actual" in own:
             words_zh["actual"], words_en["actual"] = text_of(actual, view.unit)
