@@ -11,6 +11,7 @@ from rich.console import Console
 
 from cli.batch_commands import register as register_batch_commands
 from engine import NoPackInForce, ProfileInvalid, default_assessor, validate_profile
+from engine.fields import field_for
 
 app = typer.Typer(help="高新技术企业申报预诊断 / HNTE pre-diagnosis", no_args_is_help=True, add_completion=False)
 err = Console(stderr=True)
@@ -46,7 +47,9 @@ def print_field_errors(errors: list[dict]) -> None:
     # plain lines, whatever the terminal: a script reading stderr gets every error whole
     sys.stderr.write("输入无效 / Invalid input\n")
     for item in errors:
-        sys.stderr.write(f"  {item['field']}: {item['message']['zh']} / {item['message']['en']}\n")
+        label = field_for(item["field"])  # the field in words, from the field catalogue
+        named = f"{item['field']}（{label.label.zh} / {label.label.en}）" if label else item["field"]
+        sys.stderr.write(f"  {named}: {item['message']['zh']} / {item['message']['en']}\n")
 
 
 @app.command()
