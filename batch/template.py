@@ -127,8 +127,14 @@ INSTRUCTIONS = (
         "leave a whole group empty if it does not apply.",
     ),
     (
-        "日期填 YYYY-MM-DD（如 2025-06-30）；是/否栏填「是」或「否」。",
-        "Dates as YYYY-MM-DD; yes/no columns take 是 (yes) or 否 (no).",
+        "日期填 YYYY-MM-DD（如 2025-06-30）；是/否栏填「是」或「否」（也可填 yes / no）。",
+        "Dates as YYYY-MM-DD; yes/no columns take 是 or 否 (or yes / no).",
+    ),
+    (
+        "每一列的含义、单位和可填的值见“字段说明 Fields”表；技术领域、知识产权自评、事故类型可填中文名称、英文名称或代码"
+        "（见“代码 Codes”表）。",
+        "What each column means, its unit and the values it takes: the Fields sheet. The technology domain, the IP "
+        "grades and the incident kind take the Chinese name, the English name or the code (the Codes sheet).",
     ),
     (
         "留空的栏按契约的默认值处理；缺少判断所需的数据时，该条件显示为「未知」。",
