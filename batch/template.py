@@ -131,8 +131,8 @@ INSTRUCTIONS = (
         "Dates as YYYY-MM-DD; yes/no columns take 是 or 否 (or yes / no).",
     ),
     (
-        "每一列的含义、单位和可填的值见“字段说明 Fields”表；技术领域、知识产权自评、事故类型可填中文名称、英文名称或代码"
-        "（见“代码 Codes”表）。",
+        "每一列的含义、单位和可填的值见“字段说明 Fields”表；"
+        "技术领域、知识产权自评、事故类型可填中文名称、英文名称或代码（见“代码 Codes”表）。",
         "What each column means, its unit and the values it takes: the Fields sheet. The technology domain, the IP "
         "grades and the incident kind take the Chinese name, the English name or the code (the Codes sheet).",
     ),
