@@ -16,7 +16,7 @@ apt_install() {
   if [ -z "$apt_updated" ]; then apt-get update -qq >/dev/null 2>&1 || true; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1
 }
-has_cjk_font() { fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; }
+has_cjk_font() { fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; }  # not grep -q: with pipefail, fc-list would die of SIGPIPE
 has_postgres() {
   [ -n "${HNTE_PG_BIN:-}" ] && [ -x "$HNTE_PG_BIN/initdb" ] && return 0
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1
