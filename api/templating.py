@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from engine.citations import cite
+from engine.formatting import unit_name
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -77,6 +78,11 @@ def _cite(context: jinja2.runtime.Context, citation: str | None) -> str:
     return cite(citation, context.get("lang") or DEFAULT_LANG)
 
 
+@jinja2.pass_context
+def _unit(context: jinja2.runtime.Context, unit: str | None) -> str:
+    return unit_name(unit, context.get("lang") or DEFAULT_LANG)
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -87,6 +93,7 @@ def _environment() -> jinja2.Environment:
     env.globals["tr"] = _tr
     env.filters["bi"] = _bi
     env.filters["cite"] = _cite
+    env.filters["unit"] = _unit
     return env
 
 

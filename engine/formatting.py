@@ -18,7 +18,6 @@ _UNITS: dict[str, tuple[str, str]] = {
 }
 # amounts in units of 10,000 of a currency: the Chinese unit and the English currency code
 _MONEY: dict[str, tuple[str, str]] = {"万元": ("万元", "CNY"), "万美元": ("万美元", "USD")}
-MONEY_UNITS = frozenset(_MONEY)
 MILLION = Decimal(100)  # 1 million = 100 × 10,000
 BILLION = Decimal(100_000)
 
@@ -61,3 +60,22 @@ def format_value(value: Any, unit: str | None) -> tuple[str, str]:
     zh, en = _UNITS.get(unit, ("{v}", "{v}"))
     number = _number(value)
     return (zh.format(v=number), en.format(v=number))
+
+
+# a unit's name in each language, where a page names the unit itself (the rule-pack page's parameters)
+UNIT_NAMES: dict[str, tuple[str, str]] = {
+    "万元": ("万元", "10,000 CNY"),
+    "万美元": ("万美元", "10,000 USD"),
+    "人": ("人", "persons"),
+    "件": ("件", "items"),
+    "项": ("项", "items"),
+    "分": ("分", "points"),
+}
+
+
+def unit_name(unit: str | None, lang: str) -> str:
+    """'万元' → '10,000 CNY' in English; other units (ratio, days, year …) are already words."""
+    if unit is None:
+        return ""
+    zh, en = UNIT_NAMES.get(unit, (unit, unit))
+    return en if lang == "en" else zh

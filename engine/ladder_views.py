@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.compiler import CompiledRule
-from engine.formatting import MONEY_UNITS, format_value
+from engine.formatting import format_value
 from engine.labels import describe_fields
 from engine.ladder_facts import LadderFacts
 from engine.ladder_gaps import GAP_UNITS, GAPS, GapInput
@@ -27,8 +27,12 @@ _FORMATTER = string.Formatter()
 _PLAIN_UNITS = frozenset({"flag", "year", "verdict", "date"})
 
 
+MONEY_FORMATS = {"cny": "万元", "usd": "万美元", "万元": "万元", "万美元": "万美元"}
+
+
 class _Amount:
-    """A named value in a message; ``{valuation_cny:万元}`` shows it as money in the message's language."""
+    """A named value in a message; ``{valuation_cny:cny}`` (an amount in 万元; ``usd`` for 万美元) shows it as
+    money in the message's language: "40,000 万元" / "CNY 400 million"."""
 
     __slots__ = ("lang", "value")
 
@@ -36,8 +40,8 @@ class _Amount:
         self.value, self.lang = value, lang
 
     def __format__(self, spec: str) -> str:
-        if spec in MONEY_UNITS:
-            return format_value(self.value, spec)[self.lang]
+        if spec in MONEY_FORMATS:
+            return format_value(self.value, MONEY_FORMATS[spec])[self.lang]
         return format(self.value, spec)
 
     def __str__(self) -> str:

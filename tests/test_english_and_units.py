@@ -112,3 +112,27 @@ def test_the_english_web_report_has_no_chinese_but_the_firms_own_data_and_the_la
     leftover = [line for line in leftover if not any(o and line.startswith(o) for o in own)]
     assert leftover == []
     assert "Citation: HNTE Measures Art. 11" in text
+
+
+@pytest.mark.parametrize("pack", sorted(p.name for p in (ROOT / "rules").iterdir() if (p / "pack.yaml").exists()))
+def test_the_english_rule_pack_pages_have_no_chinese(pack: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    page = TestClient(create_app()).get(f"/rulepacks/{pack}?lang=en").text
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S)))
+    assert [line.strip() for line in text.splitlines() if CHINESE.search(line) and line.strip() != "中文"] == []
+
+
+def test_a_valuation_in_yuan_reads_as_money_in_both_languages(assessor: Any) -> None:
+    from engine import validate_profile
+
+    profile = json.loads((EXAMPLES / "eligible-firm.json").read_text(encoding="utf-8"))
+    profile["funding"] = {"valuation_cny": 40000}
+    tiers = assessor.assess(validate_profile(profile))["ladder"]["tiers"]
+    message = tiers["potential_unicorn"]["criteria"]["potential_valuation_recent"]["message"]
+    assert message == {
+        "zh": "人民币估值 40,000 万元，不小于 30,000 万元。",
+        "en": "Valued at CNY 400 million, at least CNY 300 million.",
+    }
