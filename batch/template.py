@@ -228,14 +228,14 @@ def _validation(column: Column) -> dict[str, Any] | None:
             "validate": "decimal",
             "criteria": ">=",
             "value": 0,
-            "error_message": "请输入不小于 0 的金额（万元）/ Enter an amount ≥ 0 (10k CNY)",
+            "error_message": "请输入不小于 0 的金额（万元）/ Enter an amount ≥ 0 (10,000 CNY)",
         },
         Kind.signed_money: {
             "validate": "decimal",
             "criteria": "between",
             "minimum": -1e12,
             "maximum": 1e12,
-            "error_message": "请输入金额（万元，可为负）/ Enter an amount (10k CNY, may be negative)",
+            "error_message": "请输入金额（万元，可为负）/ Enter an amount (10,000 CNY, may be negative)",
         },
         Kind.headcount: {
             "validate": "decimal",
