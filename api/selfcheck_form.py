@@ -17,7 +17,8 @@ from engine.fields import FieldSpec, catalogue, section, sections
 
 # The ladder's inputs (docs/ladder.md) add: "year" (a calendar year), "year_list" ("2022, 2023"), "flag" (a box
 # whose unticked state is the section's default, so it is left out) and "choice" (blank / yes / no, for the
-# answers whose blank means "not stated": a default of yes, or unknown).
+# answers whose blank means "not stated": a default of yes, or unknown); "select" is any other choice of the
+# field catalogue's values (blank = not stated).
 Kind = Literal[
     "text",
     "date",
@@ -32,6 +33,7 @@ Kind = Literal[
     "year_list",
     "flag",
     "choice",
+    "select",
 ]
 NUMBER_KINDS = frozenset({"money", "signed_money", "headcount", "count", "year"})
 YEAR_COLUMNS = section("years").slots or 3
@@ -61,8 +63,8 @@ _BOOL_INPUTS: dict[str, Kind] = {"check": "bool", "flag": "flag", "yes_no": "cho
 def _kind(spec: FieldSpec) -> Kind:
     if spec.type == "bool":
         return _BOOL_INPUTS[spec.input or "check"]
-    if spec.type == "choice":
-        return "domain" if spec.path == "tech_domain" else "grade"
+    if spec.type == "choice":  # a select of the catalogue's values
+        return "domain" if spec.path == "tech_domain" else "grade" if spec.path.startswith("ip.") else "select"
     return spec.type
 
 

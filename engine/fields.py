@@ -60,7 +60,7 @@ class FieldSpec:
 
     def choice(self, text: str) -> str | None:
         """The code of a value typed as its code, either language's label or an alias (case-insensitive)."""
-        return spellings(self.path).get(text.strip().casefold())
+        return _spellings(self.values).get(text.strip().casefold())
 
     def allowed(self, lang: str) -> str:
         """The allowed values in one language's words: 电子信息、生物与新医药… / Electronic information, …"""
@@ -142,12 +142,15 @@ def field_for(path: str) -> FieldSpec | None:
     return matches[0] if len(matches) == 1 else None
 
 
-@cache
 def spellings(path: str) -> dict[str, str]:
     """Every accepted spelling of a choice field's values (casefolded) → its code."""
-    spec = catalogue()[path]
+    return _spellings(catalogue()[path].values)
+
+
+@cache
+def _spellings(values: tuple[Choice, ...]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for choice in spec.values:
+    for choice in values:
         for text in (choice.code, choice.label.zh, choice.label.en, *choice.aliases):
             found[text.casefold()] = choice.code
     return found

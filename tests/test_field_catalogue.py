@@ -175,3 +175,23 @@ def test_the_api_document_describes_every_field_from_the_catalogue() -> None:
         assert found.get(path) == field_description(spec), path
     assert "重大安全事故 / Major safety accident" in found["incidents[].kind"]
     assert "销售收入（万元） / Sales revenue (10,000 CNY)" in found["years[].sales_revenue"]
+
+
+def test_a_new_choice_field_needs_only_its_catalogue_entry_to_be_a_select_on_the_form() -> None:
+    from api.selfcheck_form import form_field
+    from engine.bilingual import Bilingual
+    from engine.fields import Choice, FieldSpec
+
+    entry = FieldSpec(
+        path="recognition.some_choice",
+        section="recognition",
+        label=Bilingual(zh="某选项", en="Some choice"),
+        type="choice",
+        values=(Choice("a", Bilingual(zh="甲", en="A one")), Choice("b", Bilingual(zh="乙", en="B one"))),
+        ladder=True,
+    )
+    shown = form_field(entry)
+    assert (shown.name, shown.kind) == ("recognition.some_choice", "select")
+    assert (shown.zh, shown.en) == ("某选项", "Some choice")
+    assert shown.options == (("a", "甲", "A one"), ("b", "乙", "B one"))
+    assert entry.choice("乙") == entry.choice("b one") == "b"
