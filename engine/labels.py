@@ -30,6 +30,7 @@ def in_sentence(text: str) -> str:
     return text
 
 
+@cache  # few distinct names; the missing-data messages ask for them on every assessment
 def field_label(name: str) -> dict[str, str]:
     """A field's name in words, for a sentence (English in lower case); the key itself where none is known."""
     spec = field_for(name)

@@ -59,6 +59,10 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _money_fields(template: str) -> set[str]:
+    return {name for _, name, spec, _ in _FORMATTER.parse(template) if name and spec in MONEY_FORMATS}
+
+
 def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
 
@@ -87,6 +91,7 @@ class View:
     static: dict[str, Any] | None  # the whole entry, when nothing in it depends on the profile
     base: dict[str, Any]  # citation, title, unit, rule, convention
     not_applicable: bool
+    money_fields: frozenset[str] = frozenset()  # named values the message shows as money ({name:cny})
     cache: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
 
 
@@ -145,6 +150,7 @@ def make_view(compiled_rule: CompiledRule) -> View:
         static=static,
         base=base,
         not_applicable=outcome == NOT_APPLICABLE,
+        money_fields=frozenset(_money_fields(message.zh) | _money_fields(message.en)) if message else frozenset(),
     )
 
 
@@ -189,8 +195,9 @@ def entry_of(view: View, lf: LadderFacts, parameters: dict[str, Any]) -> dict[st
         words_zh: dict[str, Any] = {}
         for name, value in zip(view.fields, extras, strict=True):
             words_zh[name] = plain(value if value is not None or name in values else parameters.get(name))
-        words_en = {name: _Amount(value, 1) for name, value in words_zh.items()}
-        words_zh = {name: _Amount(value, 0) for name, value in words_zh.items()}
+        words_en = dict(words_zh)
+        for name in view.money_fields:  # only where a message asks for money words (rare): no cost elsewhere
+            words_zh[name], words_en[name] = _Amount(words_zh[name], 0), _Amount(words_zh[name], 1)
         own = view.own_fields
         if "actual" in own:
             words_zh["actual"], words_en["actual"] = text_of(actual, view.unit)
