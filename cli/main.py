@@ -77,6 +77,32 @@ def assess(
 
 
 @app.command()
+def fields(
+    lang: Annotated[Lang, typer.Option("--lang", help="语言 / language")] = Lang.zh,
+) -> None:
+    """列出全部输入字段 / List every input of a profile: key, name, unit, allowed values (rules/fields.yaml)."""
+    from rich.table import Table
+
+    from engine.fields import sections
+
+    zh = lang is Lang.zh
+    table = Table(title="输入字段" if zh else "Input fields", expand=True, show_lines=False)
+    headings = ("字段", "名称", "单位", "可填的值", "说明") if zh else ("Key", "Name", "Unit", "Values", "Definition")
+    for heading in headings:
+        table.add_column(heading, overflow="fold")
+    for section in sections():
+        for spec in section.fields:
+            words = spec.label.zh if zh else spec.label.en
+            unit = (spec.unit.zh if zh else spec.unit.en) if spec.unit else ""
+            values = "; ".join(f"{c.code} = {c.label.zh if zh else c.label.en}" for c in spec.values)
+            if spec.type == "bool":
+                values = "true / false" + (f" ({'默认' if zh else 'default'} {str(spec.default).lower()})")
+            hint = (spec.hint.zh if zh else spec.hint.en) if spec.hint else ""
+            table.add_row(spec.path, words + (" *" if spec.required else ""), unit, values, hint)
+    Console().print(table)
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="监听地址 / host (default: HNTE_HOST or 127.0.0.1)")] = None,
     port: Annotated[int | None, typer.Option(help="端口 / port (default: HNTE_PORT or 8000)")] = None,

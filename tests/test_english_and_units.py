@@ -136,3 +136,13 @@ def test_a_valuation_in_yuan_reads_as_money_in_both_languages(assessor: Any) -> 
         "zh": "人民币估值 40,000 万元，不小于 30,000 万元。",
         "en": "Valued at CNY 400 million, at least CNY 300 million.",
     }
+
+
+def test_hnte_fields_lists_the_catalogue_in_each_language() -> None:
+    chinese = hnte("fields")
+    english = hnte("fields", "--lang", "en")
+    assert chinese.returncode == english.returncode == 0
+    assert "years[].sales_revenue" in chinese.stdout and "销售收入" in chinese.stdout and "万元" in chinese.stdout
+    assert "safety = 重大安全事故" in chinese.stdout
+    assert "Sales revenue" in english.stdout and "10,000 CNY" in english.stdout
+    assert "safety = Major safety accident" in english.stdout
