@@ -43,7 +43,7 @@ class FieldSpec:
     default: Any = None
     input: Literal["check", "flag", "yes_no"] | None = None  # how a bool is asked in the form
     values: tuple[Choice, ...] = ()
-    html: dict[str, str] = field(default_factory=dict)
+    html: dict[str, str] = field(default_factory=dict, hash=False, compare=False)  # a Column stays hashable
     ladder: bool = False
 
     @property
