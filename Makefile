@@ -24,8 +24,10 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 
+# scripts/test-env.sh installs what the tests need beyond Python (Chromium, a CJK font, PostgreSQL) when it
+# can, and says in one line what it could not; the tests start their own throwaway PostgreSQL cluster.
 test: install lint
-	$(BIN)/pytest -q
+	scripts/test-env.sh $(BIN)/pytest -q
 
 bench: install
 	$(BIN)/python -m bench

@@ -2,7 +2,8 @@
 
 Pages extend ``base.html``. The language is ``?lang=`` (or a form field ``lang``), else the ``lang``
 cookie, else Chinese. In a template, ``tr("中文", "English")`` picks the text of the page's language and
-``value|bi`` does the same for a ``{"zh": …, "en": …}`` dict. Other routers add their pages to the
+``value|bi`` does the same for a ``{"zh": …, "en": …}`` dict; ``citation|cite`` gives a rule's citation in
+the page's language. Other routers add their pages to the
 navigation with ``add_nav_link``.
 """
 
@@ -15,6 +16,9 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
+
+from engine.citations import cite
+from engine.formatting import unit_name
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -68,6 +72,17 @@ def _bi(context: jinja2.runtime.Context, value: Any) -> Any:
     return "" if value is None else value
 
 
+@jinja2.pass_context
+def _cite(context: jinja2.runtime.Context, citation: str | None) -> str:
+    """A rule's citation in the page's language (English document names and numbering, engine.citations)."""
+    return cite(citation, context.get("lang") or DEFAULT_LANG)
+
+
+@jinja2.pass_context
+def _unit(context: jinja2.runtime.Context, unit: str | None) -> str:
+    return unit_name(unit, context.get("lang") or DEFAULT_LANG)
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -77,6 +92,8 @@ def _environment() -> jinja2.Environment:
     )
     env.globals["tr"] = _tr
     env.filters["bi"] = _bi
+    env.filters["cite"] = _cite
+    env.filters["unit"] = _unit
     return env
 
 

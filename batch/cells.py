@@ -1,10 +1,11 @@
 """One spreadsheet row → one contract profile, with an error per cell that cannot be read.
 
 A cell is read by its column's kind, strictly: a number cell must hold a number (Excel's 15
-significant digits, so 0.1 + 0.2 reads as 0.3), a yes/no cell one of 是/否/yes/no/true/false/y/n/1/0,
-a date cell a date or ``YYYY-MM-DD`` / ``YYYY/M/D`` text. Text that starts with ``=`` is a formula to
-a spreadsheet and is refused in every column. Nothing is guessed: whatever does not read is reported
-with its column and the profile is validated without it, so every other error of the row shows too.
+significant digits, so 0.1 + 0.2 reads as 0.3), a yes/no cell one of the catalogue's yes/no words
+(是/否/yes/no/true/false/y/n/1/0 …), a choice cell its code, a label in either language or an alias
+(rules/fields.yaml), a date cell a date or ``YYYY-MM-DD`` / ``YYYY/M/D`` text. Text that starts with
+``=`` is a formula to a spreadsheet and is refused in every column. Nothing is guessed: whatever does not
+read is reported with its column and the profile is validated without it, so every other error of the row shows too.
 """
 
 import datetime as dt
@@ -15,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from batch.columns import BY_KEY, GRADES, INCIDENT_KINDS, NO, RELOCATIONS, YES, Column, Kind, column_letter
-from batch.triage import hnte_packs
+from batch.columns import BY_KEY, Column, Kind, column_letter
+from engine.fields import FieldSpec, yes_no_words
 
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 SLASH_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
@@ -29,17 +30,6 @@ class CellError(ValueError):
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(en)
         self.message = {"zh": zh, "en": en}
-
-
-@cache
-def tech_domain_codes() -> dict[str, str]:
-    """Every accepted spelling of a domain (its code and its Chinese and English labels) → its code."""
-    spellings: dict[str, str] = {}
-    for pack in hnte_packs():
-        target = pack.targets().get("tech_domain")
-        for code, label in ((target.labels or {}) if target else {}).items():
-            spellings.update({code: code, label.zh: code, label.en.lower(): code})
-    return spellings
 
 
 def _shown(value: Any) -> str:
@@ -111,21 +101,20 @@ def _year_list(value: Any) -> list[int]:
 def _yes_no(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower() if isinstance(value, str | int) else None
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise CellError(f"应为「是」或「否」，实为「{_shown(value)}」", f"Must be yes or no, got “{_shown(value)}”")
+    text = str(value).strip().casefold() if isinstance(value, str | int) else None
+    answer = yes_no_words().get(text) if text is not None else None
+    if answer is None:
+        raise CellError(f"应为「是」或「否」，实为「{_shown(value)}」", f"Must be yes or no, got “{_shown(value)}”")
+    return answer
 
 
-def _choice(value: Any, spellings: dict[str, str], shown: str) -> str:
-    code = spellings.get(value) if isinstance(value, str) else None
-    if code is None and isinstance(value, str):
-        code = spellings.get(value.lower())
+def _choice(value: Any, spec: FieldSpec) -> str:
+    """A value of the catalogue: its code, its label in either language, or an alias."""
+    code = spec.choice(value) if isinstance(value, str) else None
     if code is None:
         raise CellError(
-            f"应为以下之一：{shown}；实为「{_shown(value)}」", f"Must be one of: {shown}; got “{_shown(value)}”"
+            f"应为以下之一：{spec.allowed('zh')}；实为「{_shown(value)}」",
+            f"Must be one of: {spec.allowed('en')}; got “{_shown(value)}”",
         )
     return code
 
@@ -146,38 +135,34 @@ FORMULA_REFUSED = CellError(
 )
 
 
+_READERS: dict[Kind, Callable[[Any], Any]] = {
+    Kind.text: _text,
+    Kind.date: _date,
+    Kind.money: _number,
+    Kind.signed_money: _number,
+    Kind.headcount: _number,
+    Kind.count: _whole,
+    Kind.year: _whole,
+    Kind.year_list: _year_list,
+    Kind.yes_no: _yes_no,
+}
+
+
 @cache
-def _readers() -> dict[Kind, Callable[[Any], Any]]:
-    """Kind → the function that reads a cell of that kind (choices are built once)."""
-    domains = tech_domain_codes()
-    domain_list = "、".join(sorted({*domains.values()}))
-    grades = {g: g for g in GRADES} | {g.lower(): g for g in GRADES}
-    kinds = {code: code for code in INCIDENT_KINDS} | {label.zh: code for code, label in INCIDENT_KINDS.items()}
-    kind_list = "、".join(label.zh for label in INCIDENT_KINDS.values())
-    moves = {code: code for code in RELOCATIONS} | {label.zh: code for code, label in RELOCATIONS.items()}
-    move_list = "、".join(label.zh for label in RELOCATIONS.values())
-    return {
-        Kind.text: _text,
-        Kind.date: _date,
-        Kind.money: _number,
-        Kind.signed_money: _number,
-        Kind.headcount: _number,
-        Kind.count: _whole,
-        Kind.year: _whole,
-        Kind.year_list: _year_list,
-        Kind.yes_no: _yes_no,
-        Kind.tech_domain: lambda value: _choice(value, domains, domain_list),
-        Kind.grade: lambda value: _choice(value, grades, "A、B、C、D、E"),
-        Kind.incident_kind: lambda value: _choice(value, kinds, kind_list),
-        Kind.relocation: lambda value: _choice(value, moves, move_list),
-    }
+def reader_for(key: str) -> Callable[[Any], Any]:
+    """The function that reads a cell of the column `key` (a choice reads by its field's values)."""
+    column = BY_KEY[key]
+    if column.kind is Kind.choice:
+        spec = column.spec
+        return lambda value: _choice(value, spec)
+    return _READERS[column.kind]
 
 
 def read_cell(column: Column, value: Any) -> Any:
     """The contract JSON value of one non-empty cell, or CellError."""
     if isinstance(value, str) and value.startswith("="):
         raise FORMULA_REFUSED
-    return _readers()[column.kind](value)
+    return reader_for(column.key)(value)
 
 
 @dataclass
@@ -213,7 +198,6 @@ def _plan(
     keys: tuple[str | None, ...],
 ) -> tuple[tuple[int, str, Callable[[Any], Any], tuple[str, int | None, str | None]], ...]:
     """For a header: each read column's index, key, reader and place in the profile (computed once)."""
-    readers = _readers()
     plan = []
     for index, key in enumerate(keys):
         if key is None:
@@ -223,7 +207,7 @@ def _plan(
         assert head is not None
         slot = int(head.group(2)) if head.group(2) is not None else None
         plan.append(
-            (index, key, readers[BY_KEY[key].kind], (head.group(1), slot, parts[1] if len(parts) > 1 else None))
+            (index, key, reader_for(key), (head.group(1), slot, parts[1] if len(parts) > 1 else None))
         )
     return tuple(plan)
 

@@ -9,12 +9,26 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from batch.columns import COLUMNS, GRADES, GROUPS, INCIDENT_KINDS, NAME_KEY, RELOCATIONS, Column, Kind
+from batch.columns import COLUMNS, GROUPS, NAME_KEY, Column, Kind, column_letter
 from batch.scoring import EXAMPLE_MARK
-from batch.triage import hnte_packs
+from engine.fields import FieldSpec, catalogue, yes_no_words
 
 VALIDATED_ROWS = 100_000  # data validation reaches this far down the sheet
 SHEET_NAME = "企业名单 Firms"
+FIELDS_SHEET = "字段说明 Fields"
+CODES_SHEET = "代码 Codes"
+FIELDS_HEADING = (
+    "列 Column",
+    "字段名 Key",
+    "名称",
+    "Name",
+    "单位 Unit",
+    "说明",
+    "Definition",
+    "可填的值",
+    "Values",
+)
+CODES_HEADING = ("字段 Field", "代码 Code", "中文", "English", "也接受 Also accepted")
 
 EXAMPLE_PROFILE: dict[str, Any] = {
     "company": {
@@ -113,8 +127,14 @@ INSTRUCTIONS = (
         "leave a whole group empty if it does not apply.",
     ),
     (
-        "日期填 YYYY-MM-DD（如 2025-06-30）；是/否栏填「是」或「否」。",
-        "Dates as YYYY-MM-DD; yes/no columns take 是 (yes) or 否 (no).",
+        "日期填 YYYY-MM-DD（如 2025-06-30）；是/否栏填「是」或「否」（也可填 yes / no）。",
+        "Dates as YYYY-MM-DD; yes/no columns take 是 or 否 (or yes / no).",
+    ),
+    (
+        "每一列的含义、单位和可填的值见“字段说明 Fields”表；"
+        "技术领域、知识产权自评、事故类型可填中文名称、英文名称或代码（见“代码 Codes”表）。",
+        "What each column means, its unit and the values it takes: the Fields sheet. The technology domain, the IP "
+        "grades and the incident kind take the Chinese name, the English name or the code (the Codes sheet).",
     ),
     (
         "留空的栏按契约的默认值处理；缺少判断所需的数据时，该条件显示为「未知」。",
@@ -157,11 +177,6 @@ def flatten(profile: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def _domain_labels() -> dict[str, str]:
-    target = hnte_packs()[-1].targets()["tech_domain"]
-    return {code: label.zh for code, label in (target.labels or {}).items()}
-
-
 def spreadsheet_value(column: Column, value: Any) -> Any:
     """A contract value as a person would type it into the template."""
     if value is None:
@@ -169,12 +184,9 @@ def spreadsheet_value(column: Column, value: Any) -> Any:
     match column.kind:
         case Kind.yes_no:
             return "是" if value else "否"
-        case Kind.tech_domain:
-            return _domain_labels().get(value, value)
-        case Kind.incident_kind:
-            return INCIDENT_KINDS[value].zh if value in INCIDENT_KINDS else value
-        case Kind.relocation:
-            return RELOCATIONS[value].zh if value in RELOCATIONS else value
+        case Kind.choice:
+            label = next((c.label for c in column.spec.values if c.code == value), None)
+            return label.zh if label else value
         case Kind.date:
             return dt.date.fromisoformat(value) if isinstance(value, str) else value
         case Kind.year_list:
@@ -183,17 +195,12 @@ def spreadsheet_value(column: Column, value: Any) -> Any:
 
 
 def _choices(column: Column) -> list[str] | None:
+    """The drop-down of a column: the Chinese labels (the reader also takes the English ones and the codes)."""
     match column.kind:
         case Kind.yes_no:
             return ["是", "否"]
-        case Kind.tech_domain:
-            return list(_domain_labels().values())
-        case Kind.grade:
-            return list(GRADES)
-        case Kind.incident_kind:
-            return [label.zh for label in INCIDENT_KINDS.values()]
-        case Kind.relocation:
-            return [label.zh for label in RELOCATIONS.values()]
+        case Kind.choice:
+            return [choice.label.zh for choice in column.spec.values]
     return None
 
 
@@ -203,8 +210,11 @@ def _validation(column: Column) -> dict[str, Any] | None:
         return {
             "validate": "list",
             "source": choices,
-            "error_title": "请从列表中选择",
-            "error_message": f"请选择：{'、'.join(choices)} / Choose from the list",
+            # a warning, not a stop: the English labels and the codes (代码 Codes sheet) are accepted as well
+            "error_type": "warning",
+            "error_title": "请从列表中选择 Choose from the list",
+            "error_message": f"请选择：{'、'.join(choices)}（也可填英文名称或代码，见“代码 Codes”表）"
+            " / Choose from the list, or type the English label or the code (see the Codes sheet)",
         }
     rules: dict[Kind, dict[str, Any]] = {
         Kind.date: {
@@ -218,14 +228,14 @@ def _validation(column: Column) -> dict[str, Any] | None:
             "validate": "decimal",
             "criteria": ">=",
             "value": 0,
-            "error_message": "请输入不小于 0 的金额（万元）/ Enter an amount ≥ 0 (10k CNY)",
+            "error_message": "请输入不小于 0 的金额（万元）/ Enter an amount ≥ 0 (10,000 CNY)",
         },
         Kind.signed_money: {
             "validate": "decimal",
             "criteria": "between",
             "minimum": -1e12,
             "maximum": 1e12,
-            "error_message": "请输入金额（万元，可为负）/ Enter an amount (10k CNY, may be negative)",
+            "error_message": "请输入金额（万元，可为负）/ Enter an amount (10,000 CNY, may be negative)",
         },
         Kind.headcount: {
             "validate": "decimal",
@@ -256,7 +266,7 @@ def write_template(path: Path) -> None:
     if path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow([c.zh for c in COLUMNS])
+            writer.writerow([f"{c.zh} {c.en}" for c in COLUMNS])
             writer.writerow([c.key for c in COLUMNS])
             example = flatten(EXAMPLE_PROFILE)
             writer.writerow([spreadsheet_value(c, example.get(c.key)) for c in COLUMNS])
@@ -288,16 +298,20 @@ def write_profiles_xlsx(profiles: Iterable[dict[str, Any]], path: Path, instruct
             else:
                 sheet.write_string(0, start, label, group_style)
             start = index + 1
+    # constant_memory writes a row out as soon as a later row is started: each row is written whole, in order
+    # (cells written back to an earlier row are silently dropped).
     for index, column in enumerate(COLUMNS):
         # a list of years is text: Excel would read "2022,2023" as one number
         text = column.kind in (Kind.text, Kind.year_list)
         style = date_style if column.kind is Kind.date else text_style if text else None
         sheet.set_column(index, index, 24 if column.key == NAME_KEY else 14, style)
-        sheet.write_string(1, index, f"{column.zh}\n{column.en}", heading)
-        sheet.write_string(2, index, column.key, key_style)
         validation = _validation(column)
         if instructions and validation:
             sheet.data_validation(3, index, VALIDATED_ROWS, index, validation)
+    for index, column in enumerate(COLUMNS):
+        sheet.write_string(1, index, f"{column.zh}\n{column.en}", heading)
+    for index, column in enumerate(COLUMNS):
+        sheet.write_string(2, index, column.key, key_style)
     sheet.set_row(1, 45)
     sheet.freeze_panes(3, 1)
     row = 3
@@ -322,9 +336,73 @@ def write_profiles_xlsx(profiles: Iterable[dict[str, Any]], path: Path, instruct
         for line, (zh, en) in enumerate(INSTRUCTIONS):
             notes.write_string(line, 0, zh)
             notes.write_string(line, 1, en)
-        domains = book.add_worksheet("代码 Codes")
-        domains.write_row(0, 0, ["技术领域 Domain", "代码 Code"])
-        for line, (code, label) in enumerate(_domain_labels().items(), start=1):
-            domains.write_row(line, 0, [label, code])
+        _fields_sheet(book.add_worksheet(FIELDS_SHEET), book.add_format({"bold": True, "bg_color": "#EEF2F7"}))
+        _codes_sheet(book.add_worksheet(CODES_SHEET), book.add_format({"bold": True, "bg_color": "#EEF2F7"}))
     book.close()
     return row - 3
+
+
+def _fields_sheet(sheet: Any, bold: Any) -> None:
+    """Every column of the firms sheet with its name, unit, definition and values (the field catalogue)."""
+    sheet.set_column(0, 1, 12)
+    sheet.set_column(2, 3, 28)
+    sheet.set_column(4, 4, 14)
+    sheet.set_column(5, 8, 48)
+    sheet.write_row(0, 0, FIELDS_HEADING, bold)
+    for line, (index, column) in enumerate(enumerate(COLUMNS), start=1):
+        spec = column.spec
+        unit = f"{spec.unit.zh} {spec.unit.en}" if spec.unit else ""
+        values = _values_text(spec)
+        sheet.write_row(
+            line,
+            0,
+            [
+                column_letter(index),
+                column.key,
+                column.zh,
+                column.en,
+                unit,
+                spec.hint.zh if spec.hint else "",
+                spec.hint.en if spec.hint else "",
+                values[0],
+                values[1],
+            ],
+        )
+
+
+def _values_text(spec: FieldSpec) -> tuple[str, str]:
+    if spec.type == "bool":
+        return ("是 / 否（留空按默认）", "是 (yes) / 否 (no); empty takes the default")
+    if spec.values:
+        return (spec.allowed("zh"), spec.allowed("en"))
+    return ("", "")
+
+
+def _codes_sheet(sheet: Any, bold: Any) -> None:
+    """The allowed values of every choice column in both languages with their codes, and the yes/no words."""
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, 24)
+    sheet.set_column(2, 3, 36)
+    sheet.set_column(4, 4, 40)
+    sheet.write_row(0, 0, CODES_HEADING, bold)
+    line = 1
+    for spec in catalogue().values():
+        heading = spec.heading(short=True)
+        for choice in spec.values:
+            sheet.write_row(
+                line,
+                0,
+                [
+                    f"{heading.zh} {heading.en}",
+                    choice.code,
+                    choice.label.zh,
+                    choice.label.en,
+                    "、".join(choice.aliases),
+                ],
+            )
+            line += 1
+    words = yes_no_words()
+    for answer, zh, en in ((True, "是", "yes"), (False, "否", "no")):
+        others = [word for word, meaning in words.items() if meaning is answer and word not in (zh, en)]
+        sheet.write_row(line, 0, ["是/否栏 Yes/no columns", en, zh, en, "、".join(others)])
+        line += 1

@@ -9,7 +9,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from engine.citations import cite
 from engine.ladder import explaining
+from engine.ladder_views import text_of
 
 WORDS = {
     "zh": {
@@ -71,8 +73,9 @@ def _criterion_line(entry: dict[str, Any], lang: str, w: dict[str, str]) -> Text
     line.append(f"{entry['title'][lang]}: ", style="bold")
     line.append((entry.get("message") or {}).get(lang, ""))
     if entry.get("gap") is not None and entry["passed"] is not True:
-        line.append(f"  [{w['gap']}: {entry['gap']}]")
-    line.append(f"  〔{w['citation']}: {entry['citation']}〕", style="dim")
+        gap = text_of(entry["gap"], entry.get("gap_unit") or entry.get("unit"))[0 if lang == "zh" else 1]
+        line.append(f"  [{w['gap']}: {gap}]")
+    line.append(f"  〔{w['citation']}: {cite(entry['citation'], lang)}〕", style="dim")
     return line
 
 
@@ -118,7 +121,7 @@ def render_ladder(assessment: dict[str, Any], lang: str = "zh") -> list[Renderab
     for tier in tiers.values():
         details.append(f"{tier['title'][lang]} — ", style="bold")
         details.append(w.get(tier["status"], tier["status"]), style=STATUS_STYLE.get(tier["status"], ""))
-        details.append(f"  〔{w['citation']}: {tier['citation']}〕\n", style="dim")
+        details.append(f"  〔{w['citation']}: {cite(tier['citation'], lang)}〕\n", style="dim")
         for criterion_id in explaining(tier):
             details.append_text(_criterion_line(tier["criteria"][criterion_id], lang, w))
             details.append("\n")

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from cli.batch_commands import register as register_batch_commands
 from engine import NoPackInForce, ProfileInvalid, default_assessor, validate_profile
+from engine.fields import field_for
 
 app = typer.Typer(help="高新技术企业申报预诊断 / HNTE pre-diagnosis", no_args_is_help=True, add_completion=False)
 err = Console(stderr=True)
@@ -46,7 +47,9 @@ def print_field_errors(errors: list[dict]) -> None:
     # plain lines, whatever the terminal: a script reading stderr gets every error whole
     sys.stderr.write("输入无效 / Invalid input\n")
     for item in errors:
-        sys.stderr.write(f"  {item['field']}: {item['message']['zh']} / {item['message']['en']}\n")
+        label = field_for(item["field"])  # the field in words, from the field catalogue
+        named = f"{item['field']}（{label.label.zh} / {label.label.en}）" if label else item["field"]
+        sys.stderr.write(f"  {named}: {item['message']['zh']} / {item['message']['en']}\n")
 
 
 @app.command()
@@ -71,6 +74,32 @@ def assess(
         from cli.report import print_report
 
         print_report(assessment, lang.value)
+
+
+@app.command()
+def fields(
+    lang: Annotated[Lang, typer.Option("--lang", help="语言 / language")] = Lang.zh,
+) -> None:
+    """列出全部输入字段 / List every input of a profile: key, name, unit, allowed values (rules/fields.yaml)."""
+    from rich.table import Table
+
+    from engine.fields import sections
+
+    zh = lang is Lang.zh
+    table = Table(title="输入字段" if zh else "Input fields", expand=True, show_lines=False)
+    headings = ("字段", "名称", "单位", "可填的值", "说明") if zh else ("Key", "Name", "Unit", "Values", "Definition")
+    for heading in headings:
+        table.add_column(heading, overflow="fold")
+    for section in sections():
+        for spec in section.fields:
+            words = spec.label.zh if zh else spec.label.en
+            unit = (spec.unit.zh if zh else spec.unit.en) if spec.unit else ""
+            values = "; ".join(f"{c.code} = {c.label.zh if zh else c.label.en}" for c in spec.values)
+            if spec.type == "bool":
+                values = "true / false" + (f" ({'默认' if zh else 'default'} {str(spec.default).lower()})")
+            hint = (spec.hint.zh if zh else spec.hint.en) if spec.hint else ""
+            table.add_row(spec.path, words + (" *" if spec.required else ""), unit, values, hint)
+    Console().print(table)
 
 
 @app.command()

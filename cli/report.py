@@ -7,8 +7,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from api.report_view import criterion_rows
 from cli.ladder_report import render_ladder
 from engine.assessment import CRITERIA
+from engine.citations import cite
+from engine.fields import value_label
 
 CRITERIA_ORDER = CRITERIA
 WORDS = {
@@ -73,12 +76,15 @@ VERDICT_STYLE = {
 }
 
 
-def _value(value: Any, unit: str | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float) and unit == "ratio":
-        return f"{value * 100:.2f}%"
-    return str(value)
+def _rows(assessment: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each criterion's value, threshold and gap as the web report shows them: with units (万元, 人, %, 件,
+    CNY … million), the innovation score as its range, the domain by its name (the field catalogue)."""
+    rows = {row["id"]: row for row in criterion_rows(assessment, None)}
+    domain = assessment["criteria"].get("tech_domain", {}).get("actual")
+    label = value_label("tech_domain", domain) if domain is not None else None
+    if "tech_domain" in rows and label is not None:
+        rows["tech_domain"]["actual"] = label.as_dict()
+    return rows
 
 
 def render(assessment: dict[str, Any], lang: str = "zh") -> Group:
@@ -100,23 +106,19 @@ def render(assessment: dict[str, Any], lang: str = "zh") -> Group:
     for column in ("criterion", "result", "actual", "threshold", "gap"):
         criteria.add_column(w[column], overflow="fold")
     notes = Text()
+    rows = _rows(assessment)
     for key in CRITERIA_ORDER:
         entry = assessment["criteria"][key]
         passed = entry["passed"]
         result = w["pass"] if passed is True else w["fail"] if passed is False else w["unknown"]
         style = "green" if passed is True else "red" if passed is False else "yellow"
-        unit = entry.get("unit")
         title = (entry.get("title") or {}).get(lang, key)
-        criteria.add_row(
-            title,
-            Text(result, style=style),
-            _value(entry["actual"], unit),
-            _value(entry["threshold"], unit),
-            _value(entry["gap"], None),
-        )
+        row = rows[key]
+        shown = (row["actual"][lang], row["threshold"][lang], row["gap"][lang])
+        criteria.add_row(title, Text(result, style=style), *shown)
         notes.append(f"{title}: ", style="bold")
         notes.append(f"{(entry.get('message') or {}).get(lang, '')}")
-        notes.append(f"  〔{w['citation']}: {entry['citation']}〕\n", style="dim")
+        notes.append(f"  〔{w['citation']}: {cite(entry['citation'], lang)}〕\n", style="dim")
         if entry.get("convention"):
             notes.append(f"    * {w['convention']}: {entry['convention'][lang]}\n", style="dim")
 

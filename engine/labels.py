@@ -1,4 +1,5 @@
-"""The contract's field names and refusal reasons in both languages (rules/contract-labels.yaml)."""
+"""Field names in words (from the field catalogue, engine/fields.py) and the reasons an input is refused
+(rules/contract-labels.yaml), in both languages."""
 
 import re
 from functools import cache
@@ -6,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from engine.fields import field_for
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "rules" / "contract-labels.yaml"
 _YEAR_FIELD = re.compile(r"^years\[(\d+)\]\.(\w+)$")
@@ -20,15 +23,20 @@ def message(kind: str) -> dict[str, str] | None:
     return _labels()["messages"].get(kind)
 
 
+def in_sentence(text: str) -> str:
+    """An English label inside a sentence: 'Total staff' → 'total staff'; 'R&D expense' stays."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower() and not text.startswith("Class "):
+        return text[0].lower() + text[1:]
+    return text
+
+
+@cache  # few distinct names; the missing-data messages ask for them on every assessment
 def field_label(name: str) -> dict[str, str]:
-    """A field's name in words; the key itself where none is written down."""
-    fields = _labels()["fields"]
-    if name in fields:
-        return fields[name]
-    for key, label in fields.items():  # "class2_used" as well as "ip.class2_used"
-        if key.endswith(f".{name}"):
-            return label
-    return {"zh": name, "en": name.replace("_", " ")}
+    """A field's name in words, for a sentence (English in lower case); the key itself where none is known."""
+    spec = field_for(name)
+    if spec is None:
+        return {"zh": name, "en": name.replace("_", " ")}
+    return {"zh": spec.label.zh, "en": in_sentence(spec.label.en)}
 
 
 def describe_fields(paths: list[str]) -> dict[str, str]:

@@ -24,16 +24,32 @@ OUTCOME = {True: "passed", False: "failed", None: "unknown"}
 OWN_FIELDS = frozenset({"actual", "threshold", "gap", "missing"})
 CACHE_LIMIT = 4096  # entries per rule; the cache starts again when full
 _FORMATTER = string.Formatter()
-_EXTRA_UNITS = {"万美元": ("{v} 万美元", "{v} × 10,000 USD")}
 _PLAIN_UNITS = frozenset({"flag", "year", "verdict", "date"})
+
+
+MONEY_FORMATS = {"cny": "万元", "usd": "万美元", "万元": "万元", "万美元": "万美元"}
+
+
+class _Amount:
+    """A named value in a message; ``{valuation_cny:cny}`` (an amount in 万元; ``usd`` for 万美元) shows it as
+    money in the message's language: "40,000 万元" / "CNY 400 million"."""
+
+    __slots__ = ("lang", "value")
+
+    def __init__(self, value: Any, lang: int) -> None:
+        self.value, self.lang = value, lang
+
+    def __format__(self, spec: str) -> str:
+        if spec in MONEY_FORMATS:
+            return format_value(self.value, MONEY_FORMATS[spec])[self.lang]
+        return format(self.value, spec)
+
+    def __str__(self) -> str:
+        return str(self.value)
 
 
 def text_of(value: Any, unit: str | None) -> tuple[str, str]:
     """(zh, en) text of a value in a ladder unit."""
-    if unit in _EXTRA_UNITS and value is not None:
-        number = format_value(value, "count")[1]
-        zh, en = _EXTRA_UNITS[unit]
-        return zh.format(v=number), en.format(v=number)
     return format_value(value, None if unit in _PLAIN_UNITS else unit)
 
 
@@ -41,6 +57,10 @@ def plain(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def _money_fields(template: str) -> set[str]:
+    return {name for _, name, spec, _ in _FORMATTER.parse(template) if name and spec in MONEY_FORMATS}
 
 
 def _fields(template: str) -> set[str]:
@@ -71,6 +91,7 @@ class View:
     static: dict[str, Any] | None  # the whole entry, when nothing in it depends on the profile
     base: dict[str, Any]  # citation, title, unit, rule, convention
     not_applicable: bool
+    money_fields: frozenset[str] = frozenset()  # named values the message shows as money ({name:cny})
     cache: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
 
 
@@ -129,6 +150,7 @@ def make_view(compiled_rule: CompiledRule) -> View:
         static=static,
         base=base,
         not_applicable=outcome == NOT_APPLICABLE,
+        money_fields=frozenset(_money_fields(message.zh) | _money_fields(message.en)) if message else frozenset(),
     )
 
 
@@ -174,6 +196,8 @@ def entry_of(view: View, lf: LadderFacts, parameters: dict[str, Any]) -> dict[st
         for name, value in zip(view.fields, extras, strict=True):
             words_zh[name] = plain(value if value is not None or name in values else parameters.get(name))
         words_en = dict(words_zh)
+        for name in view.money_fields:  # only where a message asks for money words (rare): no cost elsewhere
+            words_zh[name], words_en[name] = _Amount(words_zh[name], 0), _Amount(words_zh[name], 1)
         own = view.own_fields
         if "actual" in own:
             words_zh["actual"], words_en["actual"] = text_of(actual, view.unit)

@@ -134,6 +134,21 @@ class Target(Strict):
     shortfall: Shortfall | None = None
     labels: dict[str, Bilingual] | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _labels_of_a_field(cls, data: Any) -> Any:
+        """``labels_from: tech_domain``: the value labels of an input field, from the field catalogue."""
+        if isinstance(data, dict) and "labels_from" in data:
+            from engine.fields import catalogue
+
+            data = dict(data)
+            path = data.pop("labels_from")
+            spec = catalogue().get(path)
+            if spec is None or not spec.values:
+                raise ValueError(f"labels_from: {path} is no field with values in rules/fields.yaml")
+            data.setdefault("labels", {c.code: c.label.as_dict() for c in spec.values})
+        return data
+
 
 class Indicator(Strict):
     id: str

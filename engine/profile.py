@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from engine.credit_code import credit_code_is_valid
+from engine.fields import catalogue
 
 PLACES = 4  # money and headcounts: at most 4 decimals (contract, "Units and numbers")
 
@@ -95,18 +96,13 @@ def today_in_china() -> dt.date:
     return dt.datetime.now(CHINA).date()
 
 
-class TechDomain(StrEnum):
-    electronic_information = "electronic_information"
-    biomedicine = "biomedicine"
-    aerospace = "aerospace"
-    new_materials = "new_materials"
-    high_tech_services = "high_tech_services"
-    new_energy = "new_energy"
-    resources_environment = "resources_environment"
-    advanced_manufacturing = "advanced_manufacturing"
+def _codes(path: str) -> dict[str, str]:
+    return {choice.code: choice.code for choice in catalogue()[path].values}
 
 
-Grade = Literal["A", "B", "C", "D", "E"]
+# The allowed values are the field catalogue's (rules/fields.yaml), where their labels live too.
+TechDomain = StrEnum("TechDomain", _codes("tech_domain"))  # type: ignore[misc]
+Grade = Literal["A", "B", "C", "D", "E"]  # the Guidelines' grades; tests/test_field_catalogue.py checks the catalogue
 
 # Fields where null means "unknown" rather than "absent".
 NULL_MEANS_UNKNOWN = frozenset({"tech_domain", "advancement", "core_support"})
@@ -208,10 +204,7 @@ class RdManagement(ContractModel):
     talent_incentives: StrictBool = False
 
 
-class IncidentKind(StrEnum):
-    safety = "safety"
-    quality = "quality"
-    environment = "environment"
+IncidentKind = StrEnum("IncidentKind", _codes("incidents[].kind"))  # type: ignore[misc]
 
 
 class Incident(ContractModel):

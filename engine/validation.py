@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.fields import field_for
 from engine.labels import field_label, message
 from engine.profile import ISO_DATE, Profile, today_in_china
 
@@ -53,9 +54,15 @@ def _translate(error: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
     template = message(kind) or message("fallback")
     assert template is not None
     ctx.setdefault("msg", error.get("msg", ""))
+    choices = field_for(field_path(loc)) if kind in ("enum", "literal_error") else None
+    if choices is not None and choices.values:  # the allowed values in the reader's language, with their codes
+        template = message("hnte_choice") or template
+        ctx["codes"] = ", ".join(choice.code for choice in choices.values)
     text: dict[str, str] = {}
     for lang in ("zh", "en"):
         values = {k: v for k, v in ctx.items()}
+        if choices is not None and choices.values:
+            values["allowed"] = choices.allowed(lang)
         for key in ("part", "whole"):  # field names in words
             if key in values:
                 values[key] = field_label(str(values[key]))[lang]

@@ -1,4 +1,4 @@
-"""The worked examples in fixtures/examples: `hnte assess --format json` must give their fields."""
+"""The worked examples of fixtures/examples: `hnte assess --format json` must give their fields."""
 
 import json
 import subprocess

@@ -137,7 +137,7 @@ def test_ladder_errors_are_shown_next_to_their_inputs_in_an_open_section(client:
     ):
         assert f'href="#{input_id(name)}"' in page, name  # in the summary, linked to the input
     summary = page[page.index('id="error-summary"') : page.index("</section>", page.index('id="error-summary"'))]
-    assert "本年知识产权申请数" in summary and "第 2 个年度：" in summary  # in words, the list item named
+    assert "本年度知识产权申请数" in summary and "第 2 个年度：" in summary  # in words, the list item named
     assert 'value="2022, twenty"' in page  # what was typed is kept
 
     # the checks across sections (each once every input reads)

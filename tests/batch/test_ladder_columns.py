@@ -92,7 +92,7 @@ def test_every_ladder_field_has_a_column_with_its_heading_and_key() -> None:
             column = BY_KEY[f"{section}.{name}"]
             assert column.group == section and column.zh and column.en
     for slot in range(3):
-        assert BY_KEY[f"years[{slot}].employees"].group == f"year{slot}"
+        assert BY_KEY[f"years[{slot}].employees"].group == f"years{slot}"
     assert BY_KEY["recognition.certificate_date"].kind is Kind.date
     assert BY_KEY["enterprise.abnormal_operation_list"].kind is Kind.yes_no
 
@@ -204,7 +204,7 @@ def test_the_template_validates_the_ladder_columns(tmp_path: Path) -> None:
     assert rule_of("years[2].employees").type == "decimal"
     assert rule_of("funding.valuation_usd").type == "decimal"
     heading = sheet.cell(row=1, column=KEYS.index("recognition.certificate_date") + 1).value
-    assert heading.startswith("高企证书")
+    assert heading.startswith("高新技术企业证书")
     at = KEYS.index("recognition.annual_reports_filed") + 1
     formats = [d.number_format for d in sheet.column_dimensions.values() if d.min and d.min <= at <= d.max]
     assert formats == ["@"]  # text: Excel would read "2022,2023" as one number

@@ -40,7 +40,10 @@ def playwright() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium fonts-noto-cjk` (.ci/run does it)")
+        reason = f"{CHROMIUM} is missing: `apt-get install -y chromium fonts-noto-cjk` (make test does it as root)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(f"browser tests skipped: {reason}")
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()

@@ -4,7 +4,6 @@
 except in CI (CI=true), where a missing server is a failure, never a silent skip.
 """
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +15,7 @@ from sqlalchemy.engine import make_url
 from storage.database import dispose_engines
 
 
-def _postgres_database() -> Iterator[str]:
-    server = os.environ.get("HNTE_TEST_POSTGRES_URL")
-    if not server:
-        if os.environ.get("CI") == "true":
-            pytest.fail("HNTE_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL for the storage tests")
-        pytest.skip("no PostgreSQL server (set HNTE_TEST_POSTGRES_URL, as .ci/run does)")
+def _postgres_database(server: str) -> Iterator[str]:
     name = f"hnte_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -42,7 +36,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'hnte.db'}"
         dispose_engines()
     else:
-        yield from _postgres_database()
+        yield from _postgres_database(request.getfixturevalue("postgres_server"))
 
 
 @pytest.fixture()
