@@ -20,11 +20,12 @@ from typing import Any
 
 from batch.cells import number_or_plain, read_row
 from batch.columns import column_letter
-from batch.outcome import RowOutcome
+from batch.outcome import RowOutcome, Unreadable
 from batch.triage import summarise
 from batch.writers import render_result
 from batch.xlsx_in import XlsxSheet, parse_chunk
 from engine import NoPackInForce, Profile, ProfileInvalid, default_assessor, validate_profile
+from engine.validation import parse_json
 
 CHUNK_ROWS = 500
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
@@ -55,16 +56,19 @@ def default_workers() -> int:
 def _read(request: ScoringRequest, row: int, payload: Any) -> tuple[Profile | None, RowOutcome]:
     """One row → its profile, or an outcome carrying every error of the row."""
     outcome = RowOutcome(row=row)
+    if isinstance(payload, Unreadable):
+        outcome.errors = [{"field": "(row)", "message": payload.message}]
+        return None, outcome
     if request.format == "jsonl":
+        data: Any = None
         try:
-            profile = validate_profile(payload)
+            data = parse_json(payload)
+            profile = validate_profile(data)
         except ProfileInvalid as invalid:
             outcome.errors = invalid.errors
-            try:
-                name = json.loads(payload).get("company", {}).get("name")
-                outcome.name = name if isinstance(name, str) else None
-            except (ValueError, AttributeError):
-                pass
+            company = data.get("company") if isinstance(data, dict) else None
+            name = company.get("name") if isinstance(company, dict) else None
+            outcome.name = name if isinstance(name, str) else None
             return None, outcome
         outcome.name = profile.company.name
         if request.keep_profile:
