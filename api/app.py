@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+import batch.run as batch_run
 from api.dependencies import current_rules_version
 from api.engine_service import EngineService
 from api.errors import install_error_handlers
@@ -41,7 +42,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # What exists now (rules, schemas, templates) lives as long as the process: keep it out of the
         # garbage collector's full passes, which otherwise show up as latency spikes under load.
         gc.freeze()
+        batch_run.STOPPING.clear()
         yield
+        batch_run.STOPPING.set()  # stopping (SIGTERM, Ctrl-C): a running batch job ends now, with its processes
 
     app = FastAPI(
         title="高新技术企业申报预诊断 · HNTE pre-diagnosis",

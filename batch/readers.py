@@ -278,6 +278,18 @@ def open_jsonl(path: Path) -> BatchSource:
     return source
 
 
+def precheck(path: Path) -> int | None:
+    """What can be checked without inflating or parsing anything (for an upload, in its request): a
+    .xlsx's zip directory and part sizes, or a text file's lines. Returns the rows those lines suggest
+    (a .csv's first line taken as its header; None for .xlsx) or raises InputRefused. Headers and rows
+    are read later, by the batch itself."""
+    kind = input_format(path)
+    if kind == "xlsx":
+        _check_parts(path)
+        return None
+    return max(_count_lines(path) - (kind == "csv"), 0)
+
+
 def open_source(path: Path) -> BatchSource:
     """The batch input at `path`, by its extension, or InputRefused saying why it cannot be read."""
     kind = input_format(path)

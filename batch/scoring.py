@@ -11,6 +11,9 @@ import gc
 import json
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -157,12 +160,34 @@ def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
     return ChunkResult(outcomes, present)
 
 
-def _warm_up() -> None:
+def _warm_up(parent: int | None = None) -> None:
+    # Ctrl-C reaches every process of the terminal's group: the parent alone decides what stops (it ends
+    # this process itself), and a scoring process whose parent died (SIGKILL) ends within a second.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     default_assessor()
     # A scoring process allocates many short-lived objects per row; the long-lived ones (rule packs,
     # compiled rulesets) need not be traversed by every collection: about 8% less CPU per row.
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the scoring processes now (an interrupt, a refusal, a stopping server): no chunk is finished
+    or left running as an orphan."""
+    processes = list((pool._processes or {}).values())  # ProcessPoolExecutor has no public terminate (3.11)
+    for process in processes:
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=5)
 
 
 def chunks(rows: Iterable[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
@@ -187,18 +212,19 @@ def score_stream(
         return
     # spawn, not fork: a worker must not inherit the parent's threads, locks or database connections
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up) as pool:
-        pending: deque[Future[ChunkResult]] = deque()
-        try:
-            for unit in units:
-                pending.append(pool.submit(score_rows, request, unit))
-                while len(pending) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER + 1:
-                    yield from _collect(pending, on_chunk)
-            while pending:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up, initargs=(os.getpid(),))
+    pending: deque[Future[ChunkResult]] = deque()
+    try:
+        for unit in units:
+            pending.append(pool.submit(score_rows, request, unit))
+            while len(pending) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER + 1:
                 yield from _collect(pending, on_chunk)
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            yield from _collect(pending, on_chunk)
+    except BaseException:  # an error, an interrupt, or the consumer closing this generator early
+        _stop(pool)
+        raise
+    pool.shutdown()
 
 
 def _collect(pending: deque[Future[ChunkResult]], on_chunk: Callable[[ChunkResult], None] | None) -> list[RowOutcome]:

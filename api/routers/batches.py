@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from api.middleware import allow_larger_bodies
 from api.pool_access import CurrentUser, StoredDataRoute, not_found
 from batch import InputRefused
-from batch.readers import input_format, open_source
+from batch.readers import input_format, precheck
 from batch.run import too_many_rows
 from storage.jobs import create_job, get_job, run_job, update_job
 from storage.models import BatchJob, User
@@ -91,10 +91,10 @@ def accept_upload(user: User, upload: UploadFile, pool_name: str | None) -> dict
             kept.write(block)
     source = Path(kept.name)
     try:
-        opened = open_source(source)
-        if opened.estimated_rows is not None and opened.estimated_rows > settings.max_rows:
+        # only what needs no inflating or parsing: the header and rows are read by the job (run_job)
+        lines = precheck(source)
+        if lines is not None and lines > settings.max_rows:
             raise UploadRefused(413, too_many_rows(settings.max_rows).message)
-        opened.close()
     except InputRefused as refused:
         source.unlink(missing_ok=True)
         raise UploadRefused(422, refused.message) from None
