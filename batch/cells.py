@@ -69,7 +69,7 @@ def _number(value: Any) -> Decimal:
         raise TOO_LARGE
     else:
         raise CellError(f"应为数字，实为「{_shown(value)}」", f"Must be a number, got “{_shown(value)}”")
-    if not number.is_finite() or abs(number) > MAX_MAGNITUDE:  # refused before any arithmetic
+    if not number.is_finite() or number.copy_abs() > MAX_MAGNITUDE:  # refused before any arithmetic
         raise TOO_LARGE
     return number
 

@@ -133,9 +133,9 @@ def book_tables(path: str) -> BookTables:
 
     book = load_workbook(path, read_only=True)
     try:
-        return BookTables(
-            book.shared_strings, frozenset(book._date_formats), frozenset(book._timedelta_formats), book.epoch
-        )
+        # the reader keeps the shared strings on the read-only sheet; the book's own list stays empty
+        strings = getattr(book.worksheets[0], "_shared_strings", None) or book.shared_strings
+        return BookTables(strings, frozenset(book._date_formats), frozenset(book._timedelta_formats), book.epoch)
     finally:
         book.close()
 

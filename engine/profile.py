@@ -83,7 +83,7 @@ def _amount(value: Any, *, signed: bool) -> Decimal:
         number = value
     else:
         raise PydanticCustomError("decimal_type", "a number is required")
-    if abs(number) > MAX_MAGNITUDE:
+    if number.copy_abs() > MAX_MAGNITUDE:  # copy_abs: abs() would round, and overflow on 1e999999999
         raise _too_large()
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -PLACES and number.normalize().as_tuple().exponent < -PLACES:
