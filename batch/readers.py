@@ -14,7 +14,7 @@ import codecs
 import csv
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BufferedIOBase
 from pathlib import Path
 from typing import IO, Any
@@ -22,7 +22,7 @@ from typing import IO, Any
 from batch.columns import BY_KEY, NAME_KEY
 from batch.limits import batch_limits, size_text
 from batch.outcome import InputRefused, Unreadable
-from batch.xlsx_in import XlsxSheet, sheet_chunks, sheet_preamble
+from batch.xlsx_in import XlsxSheet, head_rows, load_book, sheet_chunks, sheet_preamble
 
 HEADER_SEARCH_ROWS = 10
 FORMATS = ("xlsx", "csv", "jsonl")
@@ -97,37 +97,24 @@ def _header(rows: Iterable[Any], source: BatchSource) -> None:
 
 
 def open_xlsx(path: Path) -> BatchSource:
-    """The header is found with openpyxl; the rows are then cut from the sheet's XML in chunks that the
-    scoring processes parse (batch.xlsx_in), so reading a large sheet uses every core."""
-    from openpyxl import load_workbook
-
+    """The rows are cut from the sheet's XML in chunks that the scoring processes parse (batch.xlsx_in), so
+    reading a large sheet uses every core; the header rows are parsed here the same way."""
     _check_parts(path)
     source = BatchSource("xlsx")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
+        tables, member = load_book(str(path))
+        preamble = sheet_preamble(str(path), member)
     except Exception as error:  # openpyxl raises many kinds on a damaged or crafted file
         raise _unreadable_xlsx(error) from None
-    try:
-        sheet = workbook.worksheets[0]
-        member = sheet._worksheet_path
-        _header(sheet.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS), source)
-        if sheet.max_row:
-            source.estimated_rows = max(sheet.max_row - source.header_rows, 0)
-    except InputRefused:
-        raise
-    except Exception as error:
-        raise _unreadable_xlsx(error) from None
-    finally:
-        workbook.close()
-    try:
-        preamble = sheet_preamble(str(path), member)
-    except (zipfile.BadZipFile, KeyError, OSError) as error:
-        raise InputRefused("无法读取该 Excel 文件", f"Cannot read this Excel file: {type(error).__name__}") from None
-    if preamble is not None:
-        source.sheet = XlsxSheet(str(path.resolve()), member, preamble[0], preamble[1], source.header_rows)
-        source.chunks = sheet_chunks(source.sheet)
-    else:
-        source.chunks = iter(())
+    if preamble is None:
+        _header([], source)  # an empty sheet: no header
+    root, prefix, last_row = preamble  # type: ignore[misc]
+    sheet = XlsxSheet(str(path.resolve()), member, root, prefix, 0)
+    _header(head_rows(sheet, tables, HEADER_SEARCH_ROWS), source)
+    if last_row:
+        source.estimated_rows = max(last_row - source.header_rows, 0)
+    source.sheet = replace(sheet, header_rows=source.header_rows)
+    source.chunks = sheet_chunks(source.sheet)
     return source
 
 
@@ -215,6 +202,9 @@ def _csv_cells(lines: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
     for number, line in lines:
         if isinstance(line, Unreadable):
             yield number, line
+            continue
+        if line.count('"') % 2:  # a whole record on one line has its quotes in pairs ("" inside a field)
+            yield number, BROKEN_QUOTES
             continue
         try:
             yield number, next(csv.reader([line], strict=True), [])

@@ -25,6 +25,7 @@ from engine.validation import MAX_NUMBER_CHARS
 CHUNK_BYTES = 1 << 20  # about 500 rows of the template
 SHEET_DATA = re.compile(rb"<(?:(\w+):)?sheetData(\s*/)?>")
 ROOT = re.compile(rb"<(?:\w+:)?worksheet\b[^>]*>")
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d{1,7})"')
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 LETTER_INDEX = {column_letter(index): index for index in range(16_384)}
 MAX_ROW_NUMBER = 1_048_576  # Excel's last row
@@ -50,8 +51,9 @@ class XlsxSheet:
     header_rows: int
 
 
-def sheet_preamble(path: str, member: str) -> tuple[bytes, bytes] | None:
-    """(root start tag, element prefix), or None when the sheet has no rows (<sheetData/>)."""
+def sheet_preamble(path: str, member: str) -> tuple[bytes, bytes, int | None] | None:
+    """(root start tag, element prefix, the last row its dimension declares), or None when the sheet has
+    no rows (<sheetData/>)."""
     with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
         head = b""
         while block := stream.read(1 << 16):
@@ -62,7 +64,8 @@ def sheet_preamble(path: str, member: str) -> tuple[bytes, bytes] | None:
                 if root is None or found.group(2):
                     return None
                 prefix = (found.group(1) + b":") if found.group(1) else b""
-                return root.group(0), prefix
+                dimension = DIMENSION.search(head, 0, found.start())
+                return root.group(0), prefix, int(dimension.group(1)) if dimension else None
             if len(head) > 1 << 24:
                 break
     return None
@@ -126,18 +129,48 @@ class BookTables:
     epoch: Any
 
 
+def load_book(path: str) -> tuple[BookTables, str]:
+    """The workbook's shared strings and date styles, loaded by openpyxl's reader, and its first worksheet's
+    part. The worksheet itself is not opened: openpyxl would parse all of it when it has no dimension."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(path, read_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        book = reader.wb
+        tables = BookTables(
+            reader.shared_strings, frozenset(book._date_formats), frozenset(book._timedelta_formats), book.epoch
+        )
+        for _, rel in reader.parser.find_sheets():
+            if "chartsheet" not in rel.Type and rel.target in reader.valid_files:
+                return tables, rel.target
+        raise KeyError("no worksheet")
+    finally:
+        reader.archive.close()
+
+
 @lru_cache(maxsize=4)
 def book_tables(path: str) -> BookTables:
-    """The workbook's shared strings and date styles, loaded by openpyxl (once per process and file)."""
-    from openpyxl import load_workbook
+    """load_book's tables, once per scoring process and file."""
+    return load_book(path)[0]
 
-    book = load_workbook(path, read_only=True)
+
+def head_rows(sheet: XlsxSheet, tables: BookTables, count: int) -> list[list[Any]]:
+    """The cells of rows 1..count (an empty list for a row absent or unreadable), parsed like every other
+    row: a damaged row further down does not keep the header from being found."""
+    chunks = sheet_chunks(sheet)
     try:
-        # the reader keeps the shared strings on the read-only sheet; the book's own list stays empty
-        strings = getattr(book.worksheets[0], "_shared_strings", None) or book.shared_strings
-        return BookTables(strings, frozenset(book._date_formats), frozenset(book._timedelta_formats), book.epoch)
+        first = next(chunks, b"")
     finally:
-        book.close()
+        chunks.close()
+    end_tag = b"</" + sheet.prefix + b"row>"
+    rows, _ = parse_chunk(sheet, end_tag.join(first.split(end_tag)[:count]) + end_tag, tables)
+    found = {number: cells for number, cells in rows if isinstance(cells, list)}
+    return [found.get(number, []) for number in range(1, count + 1)]
 
 
 def _number(text: str) -> int | float | str:
@@ -150,11 +183,13 @@ def _number(text: str) -> int | float | str:
     return int(text)
 
 
-def parse_chunk(sheet: XlsxSheet, chunk: bytes) -> tuple[list[tuple[int, Any]], list[int]]:
+def parse_chunk(
+    sheet: XlsxSheet, chunk: bytes, tables: BookTables | None = None
+) -> tuple[list[tuple[int, Any]], list[int]]:
     """The rows of a chunk as (row number, cell values — or Unreadable for a row that cannot be read), and
     the numbers of every row element present (empty ones included, for counting the empty rows).
     Formulas read as their text with a leading = (the batch refuses them); header rows are dropped."""
-    tables = book_tables(sheet.path)
+    tables = tables or book_tables(sheet.path)
     prefix = sheet.prefix.decode()
     tag = MAIN_NS if not prefix else _namespace(sheet.root, prefix)
     row_tag, cell_tag, value_tag, formula_tag, inline_tag = (tag + n for n in ("row", "c", "v", "f", "is"))
