@@ -3,7 +3,9 @@ so that a test controls every cell, every shared string and every part's size.""
 
 import datetime as dt
 import json
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -127,3 +129,44 @@ def inflating_part(path: Path, member: str, size: int, filler: bytes = b" ") -> 
                 piece = block[: size - written]
                 stream.write(piece)
                 written += len(piece)
+
+
+def deflated(pieces: Iterable[tuple[bytes, int]]) -> tuple[bytes, int, int]:
+    """A raw deflate stream of each (data, times) in turn, built without compressing every byte: a piece
+    deflated once and ended with a full flush can be repeated as is. Returns (stream, CRC-32, size)."""
+    stream, crc, size = [], 0, 0
+    for data, times in pieces:
+        compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+        stream.append((compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)) * times)
+        for _ in range(times):
+            crc = zlib.crc32(data, crc)
+        size += len(data) * times
+    stream.append(zlib.compressobj(9, zlib.DEFLATED, -15).flush())  # the final, empty block
+    return b"".join(stream), crc, size
+
+
+def write_zip(path: Path, members: dict[str, bytes | tuple[bytes, int, int]]) -> Path:
+    """A zip of `members`: plain bytes, or (raw deflate stream, CRC-32, inflated size) from deflated()."""
+    local, central = bytearray(), bytearray()
+    for name, member in members.items():
+        data, crc, size = member if isinstance(member, tuple) else deflated([(member, 1)])
+        encoded = name.encode()
+        common = (8, 0, 0x21, crc, len(data), size, len(encoded))  # deflated, a DOS date, sizes, name length
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, *common, 0, 0, 0, 0, 0, len(local))
+        local += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, *common, 0) + encoded + data
+        central += encoded
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), len(local), 0)
+    path.write_bytes(bytes(local + central + end))
+    return path
+
+
+def bomb_xlsx(path: Path, sheet: list[tuple[bytes, int]], strings: list[tuple[bytes, int]] | None = None) -> Path:
+    """A workbook whose sheet (and shared strings) inflate from the given pieces: megabytes on disk,
+    gigabytes inflated. The sheet starts with the header row."""
+    keys = "".join(
+        f'<c r="{column_letter(i)}1" t="inlineStr"><is><t>{c.key}</t></is></c>' for i, c in enumerate(COLUMNS)
+    )
+    members: dict[str, bytes | tuple[bytes, int, int]] = {name: text.encode() for name, text in PACKAGE.items()}
+    members["xl/worksheets/sheet1.xml"] = deflated([(SHEET_START + f'<row r="1">{keys}</row>'.encode(), 1), *sheet])
+    members["xl/sharedStrings.xml"] = deflated(strings or [(Strings().xml(), 1)])
+    return write_zip(path, members)
