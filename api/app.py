@@ -4,6 +4,7 @@ uvicorn runs it as a factory (``uvicorn api.app:create_app --factory``), so each
 its own app and its own engine.
 """
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit, ResponseHeaders
 from api.openapi import install_openapi
 from api.routers import ROUTERS, assessments
+from api.routers.batches import JOBS
 from api.settings import Settings, get_settings
 from api.templating import STATIC_DIR
 
@@ -44,7 +46,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.freeze()
         batch_run.STOPPING.clear()
         yield
-        batch_run.STOPPING.set()  # stopping (SIGTERM, Ctrl-C): a running batch job ends now, with its processes
+        # Stopping (SIGTERM, Ctrl-C): a running batch job ends now, with its scoring processes, and cleans up
+        # before the process exits (uvicorn then re-raises the signal); queued jobs fail at once.
+        batch_run.STOPPING.set()
+        await asyncio.to_thread(lambda: JOBS.submit(lambda: None).result(timeout=60))
 
     app = FastAPI(
         title="高新技术企业申报预诊断 · HNTE pre-diagnosis",

@@ -54,6 +54,7 @@ def run_batch(
     are scored); OutputRefused when the output cannot be written; BatchCancelled when the process stops.
     A bad row is an outcome with errors. The output appears only when the whole batch succeeded."""
     started = time.perf_counter()
+    check_stopping()
     if output_path is not None:
         output_format(output_path)  # refuse an unknown output type before reading anything
         check_target(input_path, output_path)
@@ -82,8 +83,7 @@ def run_batch(
 
     def advance(result: ChunkResult) -> None:
         nonlocal done, last_row, sheet_empty_rows
-        if STOPPING.is_set():
-            raise BatchCancelled()
+        check_stopping()
         done += len(result.outcomes)
         if result.present is not None:
             non_empty = {outcome.row for outcome in result.outcomes}
@@ -101,7 +101,7 @@ def run_batch(
     workers = default_workers() if workers is None else workers
     succeeded = False
     try:
-        with closing(score_stream(request, units, workers, advance)) as outcomes:
+        with closing(score_stream(request, units, workers, advance, check_stopping)) as outcomes:
             for outcome in outcomes:
                 report.rows += 1
                 if max_rows is not None and report.rows > max_rows:
@@ -154,6 +154,11 @@ def _rows_with_values(chunk: bytes, prefix: bytes) -> int:
 
 
 STOPPING = threading.Event()  # set when the process stops: running batches end at once, writing nothing
+
+
+def check_stopping() -> None:
+    if STOPPING.is_set():
+        raise BatchCancelled()
 
 
 class BatchCancelled(InputRefused):

@@ -16,7 +16,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -32,6 +32,7 @@ from engine.validation import parse_json
 
 CHUNK_ROWS = 500
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
+WAIT_STEP = 0.25  # seconds between checks for a stop while a chunk is scored elsewhere
 EXAMPLE_MARK = "【示例】"
 EXAMPLE_ROW_ERROR = {
     "zh": "这是模板的示例行（企业名称以【示例】开头），未评估：请删除本行或改写为真实企业",
@@ -201,8 +202,11 @@ def score_stream(
     units: Iterable[Chunk],
     workers: int,
     on_chunk: Callable[[ChunkResult], None] | None = None,
+    while_waiting: Callable[[], None] | None = None,
 ) -> Iterator[RowOutcome]:
-    """Outcomes for every chunk of `units`, in input order. workers = 0 scores in this process."""
+    """Outcomes for every chunk of `units`, in input order. workers = 0 scores in this process.
+    `while_waiting` is called about every WAIT_STEP seconds while a chunk is being scored elsewhere: an
+    exception it raises (a stopping server) ends the scoring processes at once."""
     if workers <= 0:
         for unit in units:
             result = score_rows(request, unit)
@@ -214,21 +218,23 @@ def score_stream(
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up, initargs=(os.getpid(),))
     pending: deque[Future[ChunkResult]] = deque()
+
+    def collect() -> list[RowOutcome]:
+        while while_waiting and not wait([pending[0]], timeout=WAIT_STEP).done:
+            while_waiting()
+        result = pending.popleft().result()
+        if on_chunk:
+            on_chunk(result)
+        return result.outcomes
+
     try:
         for unit in units:
             pending.append(pool.submit(score_rows, request, unit))
             while len(pending) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER + 1:
-                yield from _collect(pending, on_chunk)
+                yield from collect()
         while pending:
-            yield from _collect(pending, on_chunk)
+            yield from collect()
     except BaseException:  # an error, an interrupt, or the consumer closing this generator early
         _stop(pool)
         raise
     pool.shutdown()
-
-
-def _collect(pending: deque[Future[ChunkResult]], on_chunk: Callable[[ChunkResult], None] | None) -> list[RowOutcome]:
-    result = pending.popleft().result()
-    if on_chunk:
-        on_chunk(result)
-    return result.outcomes
