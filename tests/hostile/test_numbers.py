@@ -96,3 +96,20 @@ def test_cli_exits_2_with_the_field_and_no_traceback(tmp_path: Path) -> None:
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     result = hnte("assess", str(deep))
     assert result.returncode == 2 and "Traceback" not in result.stderr and "nested too deeply" in result.stderr
+
+
+def test_the_cli_reads_text_that_is_not_utf8_as_an_input_error(tmp_path: Path) -> None:
+    source = tmp_path / "profile.json"
+    source.write_bytes(b"\xff\xfe\x00{")
+    result = hnte("assess", str(source))
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "Not valid JSON" in result.stderr
+
+
+@pytest.mark.parametrize("raw", ["9" * 5000, "1e100000", "[" * 100_000])
+def test_the_self_check_pages_never_fail_on_hostile_json(client: TestClient, raw: str) -> None:
+    text = with_raw("ip.class1", raw)
+    report = client.post("/report", data={"profile_json": text}, headers={"accept": "text/html"})
+    edit = client.post("/edit", files={"profile_file": ("p.json", text.encode())}, headers={"accept": "text/html"})
+    for response in (report, edit):
+        assert response.status_code in (200, 422), response.status_code
+        assert "Traceback" not in response.text
