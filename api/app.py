@@ -44,12 +44,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # What exists now (rules, schemas, templates) lives as long as the process: keep it out of the
         # garbage collector's full passes, which otherwise show up as latency spikes under load.
         gc.freeze()
-        batch_run.STOPPING.clear()
         yield
         # Stopping (SIGTERM, Ctrl-C): a running batch job ends now, with its scoring processes, and cleans up
         # before the process exits (uvicorn then re-raises the signal); queued jobs fail at once.
         batch_run.STOPPING.set()
-        await asyncio.to_thread(lambda: JOBS.submit(lambda: None).result(timeout=60))
+        try:
+            await asyncio.to_thread(lambda: JOBS.submit(lambda: None).result(timeout=60))
+        finally:
+            batch_run.STOPPING.clear()  # only while stopping: another app of this process (tests) scores again
 
     app = FastAPI(
         title="高新技术企业申报预诊断 · HNTE pre-diagnosis",
