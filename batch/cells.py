@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from batch.columns import BY_KEY, GRADES, INCIDENT_KINDS, NO, YES, Column, Kind, column_letter
-from batch.outcome import Unreadable
+from batch.outcome import Unreadable, printable
 from batch.triage import hnte_packs
 from engine.profile import MAX_MAGNITUDE
 from engine.validation import MAX_NUMBER_CHARS
@@ -52,7 +52,7 @@ def tech_domain_codes() -> dict[str, str]:
 
 
 def _shown(value: Any) -> str:
-    text = str(value)
+    text = printable(str(value))
     return text if len(text) <= 40 else text[:40] + "…"
 
 

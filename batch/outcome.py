@@ -43,3 +43,9 @@ class Unreadable:
 
     def __reduce__(self) -> tuple[type, tuple[str, str]]:  # crosses to the scoring processes
         return Unreadable, (self.message["zh"], self.message["en"])
+
+
+def printable(text: str) -> str:
+    """Text from a row that failed, fit to show and store: U+0000 (refused in every field, and refused by
+    PostgreSQL) shown as U+FFFD."""
+    return text.replace("\x00", "\ufffd")

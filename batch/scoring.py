@@ -23,7 +23,7 @@ from typing import Any
 
 from batch.cells import number_or_plain, read_row
 from batch.columns import column_letter
-from batch.outcome import RowOutcome, Unreadable
+from batch.outcome import RowOutcome, Unreadable, printable
 from batch.triage import summarise
 from batch.writers import render_result
 from batch.xlsx_in import XlsxSheet, parse_chunk
@@ -72,15 +72,18 @@ def _read(request: ScoringRequest, row: int, payload: Any) -> tuple[Profile | No
             outcome.errors = invalid.errors
             company = data.get("company") if isinstance(data, dict) else None
             name = company.get("name") if isinstance(company, dict) else None
-            outcome.name = name if isinstance(name, str) else None
+            outcome.name = printable(name) if isinstance(name, str) else None
             return None, outcome
         outcome.name = profile.company.name
         if request.keep_profile:
-            outcome.profile_json = payload.decode("utf-8").strip() if isinstance(payload, bytes) else str(payload)
+            # the fields as read, not the raw line: its unknown fields may hold what no store takes (U+0000,
+            # numbers of thousands of digits)
+            given = number_or_plain(profile.model_dump(exclude_unset=True))
+            outcome.profile_json = json.dumps(given, ensure_ascii=False, default=str)
         return profile, outcome
     reading = read_row(request.keys, payload)
     company = reading.profile.get("company") or {}
-    outcome.name = company.get("name") if isinstance(company.get("name"), str) else None
+    outcome.name = printable(company["name"]) if isinstance(company.get("name"), str) else None
     errors = list(reading.errors)
     if outcome.name and outcome.name.startswith(EXAMPLE_MARK):
         errors.append(
