@@ -1,6 +1,6 @@
 """Streaming readers for the batch formats. Each yields (row number, payload) one row at a time, so a
-file of any length is read in bounded memory: openpyxl's read-only mode for .xlsx, the csv module for
-.csv, line by line for .jsonl.
+file of any length is read in bounded memory: the sheet's XML in chunks for .xlsx (batch.xlsx_in), line
+by line for .csv and .jsonl (a line is at most HNTE_BATCH_MAX_ROW_BYTES, batch.limits).
 
 Row numbers are what a person sees: the spreadsheet row (header rows counted) for .xlsx, the line
 number for .csv and .jsonl. Empty rows and blank lines are skipped (they describe no firm) and counted.
@@ -222,7 +222,8 @@ def _short_row(cells: list[str], width: int) -> Unreadable:
 
 def open_csv(path: Path) -> BatchSource:
     encoding = _text_encoding(path)
-    handle = path.open("r", encoding=encoding, newline="")
+    # errors="replace": a byte that is not GB18030 either shows as U+FFFD in its cell, not as a crash
+    handle = path.open("r", encoding=encoding, errors="replace", newline="")
     csv.field_size_limit(max(batch_limits().batch_max_row_bytes, 1 << 20))
     rows = _csv_cells(_lines(handle, batch_limits().batch_max_row_bytes))
     source = BatchSource("csv")
