@@ -126,7 +126,7 @@ def _unreadable_xlsx(error: Exception) -> InputRefused:
 
 
 def _check_parts(path: Path) -> None:
-    """Refuse a zip bomb before anything inflates it: every part's inflated size, as the zip's directory
+    """Refuse a zip bomb before anything inflates it: every XML part's inflated size, as the zip's directory
     declares it, within its limit. Python's zipfile never inflates a part past its declared size."""
     limits = batch_limits()
     try:
@@ -135,6 +135,8 @@ def _check_parts(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise _unreadable_xlsx(error) from None
     for part in parts:
+        if not part.filename.endswith((".xml", ".rels")):
+            continue  # images and other binaries are never inflated
         sheet = part.filename.startswith("xl/worksheets/")
         limit = limits.xlsx_max_sheet_bytes if sheet else limits.xlsx_max_part_bytes
         if part.file_size > limit:
