@@ -112,8 +112,7 @@ def test_csv_short_rows_and_broken_quotes_are_row_errors_and_every_line_is_count
     cells = [profile_cells(p) for p in firms(8)]
     text = csv_text([[c.key for c in COLUMNS], cells[0]])
     text += csv_text([cells[1][:12]])  # line 3: a row cut short
-    line = csv_text([cells[2]])
-    text += line[:40] + '"' + line[40:]  # line 4: a quote that never closes…
+    text += csv_text([cells[2]]).replace(",", ',"', 1)  # line 4: a field opened by a quote never closed…
     text += csv_text(cells[3:6])  # lines 5–7: …cannot swallow the rows after it
     text += csv_text([["多行\n企业", *cells[6][1:]]])  # lines 8–9: a field holding a line break
     text += csv_text([cells[7]])[: len(csv_text([cells[7]])) // 2]  # line 10: the file cut mid-row
