@@ -181,7 +181,7 @@ def parse_json(text: str | bytes) -> Any:
         data = json.loads(text, parse_float=_json_float, parse_int=_json_int)
     except RecursionError:
         raise _root_error("hnte_json_depth", {"limit": MAX_JSON_DEPTH}) from None
-    except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError is a ValueError
+    except (ValueError, ArithmeticError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise _root_error("json_invalid", {"error": str(error)[:200]}) from None
     # bracket count first: a profile has a few dozen at most, so the walk runs only on odd input
     opening = (b"[", b"{") if isinstance(text, bytes) else ("[", "{")

@@ -37,6 +37,7 @@ HOSTILE = [
     ("years.0.staff_total", "0." + "0" * 5000 + "1", "years[0].staff_total"),
     ("years.0.year", "9" * 30, "years[0].year"),
     ("upkeep.ip_applications", "1e16", "upkeep.ip_applications"),
+    ("years.1.total_assets", "1e" + "9" * 30, "years[1].total_assets"),  # beyond what Decimal holds
 ]
 
 
