@@ -157,3 +157,21 @@ def test_the_row_limit_stops_the_reading_before_scoring(tmp_path: Path, kind: st
     assert not (tmp_path / "out.xlsx").exists() and list(tmp_path.glob("*.partial*")) == []
     within = run_batch(source, tmp_path / "out.xlsx", workers=0, max_rows=300)
     assert within.rows == 300
+
+
+def test_a_workbook_with_shared_strings_as_excel_saves_it_is_read(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    source = tmp_path / "excel.xlsx"
+    book = xlsxwriter.Workbook(str(source))  # not constant_memory: text goes to the shared-strings table
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, [c.key for c in COLUMNS])
+    for number, profile in enumerate(firms(5), start=1):
+        for index, value in enumerate(profile_cells(profile)):
+            if isinstance(value, int | float | str):
+                sheet.write(number, index, value)
+            elif value is not None:
+                sheet.write_string(number, index, str(value))
+    book.close()
+    report = run_batch(source, tmp_path / "out.jsonl", workers=0)
+    assert (report.rows, report.assessed) == (5, 5)
