@@ -32,6 +32,9 @@ PLACES = 4  # money and headcounts: at most 4 decimals (contract, "Units and num
 # Every number of a profile lies within ±MAX_MAGNITUDE (万元, heads, counts, years): far above any real firm,
 # and refused before any arithmetic, so an absurd figure (1e100000, a 5,000-digit count) costs nothing.
 MAX_MAGNITUDE = 10**15
+# Lists are bounded for the same reason: 25,000 incidents in a 1 MB body would cost a second of CPU each time.
+MAX_LIST = 300  # entries of `years` and of `recognition.annual_reports_filed` (1900–2200 holds 301 years)
+MAX_INCIDENTS = 1_000
 
 
 class Oversized:
@@ -268,7 +271,8 @@ class Recognition(ContractModel):
 
     certificate_date: Date
     certificate_number: Annotated[Text, Field(max_length=50)] | None = None
-    annual_reports_filed: list[Year] | None = None  # years whose annual development report was filed
+    # years whose annual development report was filed
+    annual_reports_filed: Annotated[list[Year], Field(max_length=MAX_LIST)] | None = None
     change_unreported: StrictBool = False  # a name or major change not reported within 3 months
     application_fraud: StrictBool = False  # found to have seriously falsified the application
 
@@ -330,10 +334,10 @@ class Profile(ContractModel):
     company: Company
     application_date: Date = Field(default_factory=today_in_china)
     tech_domain: TechDomain | None = None
-    years: list[YearFigures] = Field(default_factory=list)
+    years: list[YearFigures] = Field(default_factory=list, max_length=MAX_LIST)
     ip: IntellectualProperty = Field(default_factory=IntellectualProperty)
     rd_management: RdManagement = Field(default_factory=RdManagement)
-    incidents: list[Incident] = Field(default_factory=list)
+    incidents: list[Incident] = Field(default_factory=list, max_length=MAX_INCIDENTS)
     recognition: Recognition | None = None
     enterprise: Enterprise = Field(default_factory=Enterprise)
     achievements: Achievements = Field(default_factory=Achievements)

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.labels import field_label, message
-from engine.profile import ISO_DATE, Oversized, Profile, today_in_china
+from engine.profile import ISO_DATE, MAX_LIST, Oversized, Profile, today_in_china
 
 # A profile nests 3 levels deep; JSON nested deeper than this is refused (Python's own parser would fail
 # with a RecursionError near 1,000 levels). Numbers with more characters than MAX_NUMBER_CHARS are not
@@ -102,7 +102,7 @@ def _raw_cross_checks(data: Any) -> list[dict[str, Any]]:
     years = data.get("years")
     if isinstance(years, list):
         seen: set[int] = set()
-        for index, entry in enumerate(years):
+        for index, entry in enumerate(years[:MAX_LIST]):  # beyond it, the list's length is the error
             if not isinstance(entry, dict):
                 continue
             year = entry.get("year")

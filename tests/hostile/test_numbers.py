@@ -114,3 +114,15 @@ def test_the_self_check_pages_never_fail_on_hostile_json(client: TestClient, raw
     for response in (report, edit):
         assert response.status_code in (200, 422), response.status_code
         assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(("key", "count", "limit"), [("incidents", 25_000, 1000), ("years", 20_000, 300)])
+def test_long_lists_are_one_error(client: TestClient, key: str, count: int, limit: int) -> None:
+    profile = example()
+    entries = [{"kind": "safety", "date": "2010-01-01"} for _ in range(count)]
+    profile[key] = entries if key == "incidents" else [{"year": 1000 + i} for i in range(count)]
+    response = client.post("/v1/assessments", json=profile)
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert errors[0] == {"field": key, "message": {"zh": f"最多 {limit} 项", "en": f"At most {limit} entries"}}
+    assert len(errors) < 10
