@@ -168,7 +168,8 @@ def head_rows(sheet: XlsxSheet, tables: BookTables, count: int) -> list[list[Any
     finally:
         chunks.close()
     end_tag = b"</" + sheet.prefix + b"row>"
-    rows, _ = parse_chunk(sheet, end_tag.join(first.split(end_tag)[:count]) + end_tag, tables)
+    head = b"".join(piece + end_tag for piece in first.split(end_tag)[:count] if piece.strip())
+    rows, _ = parse_chunk(sheet, head, tables)
     found = {number: cells for number, cells in rows if isinstance(cells, list)}
     return [found.get(number, []) for number in range(1, count + 1)]
 
