@@ -183,6 +183,16 @@ def _exit_when_orphaned(parent: int) -> None:
     os._exit(1)
 
 
+def _submit(pool: ProcessPoolExecutor, request: ScoringRequest, unit: Chunk) -> Future[ChunkResult]:
+    # A scoring process may start during a submit: it inherits this thread's blocked Ctrl-C, so a Ctrl-C
+    # while it boots (before _warm_up ignores it) cannot end it with a traceback. Ours is delivered after.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return pool.submit(score_rows, request, unit)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 def _stop(pool: ProcessPoolExecutor) -> None:
     """End the scoring processes now (an interrupt, a refusal, a stopping server): no chunk is finished
     or left running as an orphan."""
@@ -232,7 +242,7 @@ def score_stream(
 
     try:
         for unit in units:
-            pending.append(pool.submit(score_rows, request, unit))
+            pending.append(_submit(pool, request, unit))
             while len(pending) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER + 1:
                 yield from collect()
         while pending:
