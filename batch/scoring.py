@@ -199,7 +199,9 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     processes = list((pool._processes or {}).values())  # ProcessPoolExecutor has no public terminate (3.11)
     for process in processes:
         process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
+    # wait=True: the executor's own thread ends now, seeing its processes gone; left running, it races the
+    # interpreter's exit hook for its wake-up pipe (a traceback at exit in Python 3.11)
+    pool.shutdown(wait=True, cancel_futures=True)
     for process in processes:
         process.join(timeout=5)
 
