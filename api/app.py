@@ -4,6 +4,7 @@ uvicorn runs it as a factory (``uvicorn api.app:create_app --factory``), so each
 its own app and its own engine.
 """
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,12 +14,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+import batch.run as batch_run
 from api.dependencies import current_rules_version
 from api.engine_service import EngineService
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit, ResponseHeaders
 from api.openapi import install_openapi
 from api.routers import ROUTERS, assessments, batches
+from api.routers.batches import JOBS
 from api.settings import Settings, get_settings
 from api.templating import STATIC_DIR
 
@@ -45,6 +48,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # garbage collector's full passes, which otherwise show up as latency spikes under load.
         gc.freeze()
         yield
+        # Stopping (SIGTERM, Ctrl-C): a running batch job ends now, with its scoring processes, and cleans up
+        # before the process exits (uvicorn then re-raises the signal); queued jobs fail at once.
+        batch_run.STOPPING.set()
+        try:
+            await asyncio.to_thread(lambda: JOBS.submit(lambda: None).result(timeout=60))
+        finally:
+            batch_run.STOPPING.clear()  # only while stopping: another app of this process (tests) scores again
 
     app = FastAPI(
         title="高新技术企业申报预诊断 · HNTE pre-diagnosis",

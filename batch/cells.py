@@ -17,7 +17,10 @@ from functools import cache
 from typing import Any
 
 from batch.columns import BY_KEY, Column, Kind, column_letter
+from batch.outcome import Unreadable, printable
 from engine.fields import FieldSpec, yes_no_words
+from engine.profile import MAX_MAGNITUDE
+from engine.validation import MAX_NUMBER_CHARS
 
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 SLASH_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
@@ -32,8 +35,14 @@ class CellError(ValueError):
         self.message = {"zh": zh, "en": en}
 
 
+TOO_LARGE = CellError(
+    f"数值过大：绝对值不得超过 {MAX_MAGNITUDE:,}（位数过多的数字也不接受）",
+    f"Too large: at most {MAX_MAGNITUDE:,} in absolute value (numbers with too many digits are refused too)",
+)
+
+
 def _shown(value: Any) -> str:
-    text = str(value)
+    text = printable(str(value))
     return text if len(text) <= 40 else text[:40] + "…"
 
 
@@ -41,12 +50,18 @@ def _number(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise CellError("应为数字，不能是是/否", "Must be a number, not yes/no")
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(format(value, ".15g"))  # what Excel holds: 15 significant digits
-    if isinstance(value, str) and PLAIN_NUMBER.fullmatch(value):
-        return Decimal(value)
-    raise CellError(f"应为数字，实为「{_shown(value)}」", f"Must be a number, got “{_shown(value)}”")
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(format(value, ".15g"))  # what Excel holds: 15 significant digits
+    elif isinstance(value, str) and len(value) <= MAX_NUMBER_CHARS and PLAIN_NUMBER.fullmatch(value):
+        number = Decimal(value)
+    elif isinstance(value, str) and PLAIN_NUMBER.fullmatch(value[:MAX_NUMBER_CHARS]):
+        raise TOO_LARGE
+    else:
+        raise CellError(f"应为数字，实为「{_shown(value)}」", f"Must be a number, got “{_shown(value)}”")
+    if not number.is_finite() or number.copy_abs() > MAX_MAGNITUDE:  # refused before any arithmetic
+        raise TOO_LARGE
+    return number
 
 
 def _whole(value: Any) -> Any:
@@ -223,6 +238,9 @@ def read_row(keys: Sequence[str | None], cells: Sequence[Any]) -> RowReading:
             break
         value = cells[index]
         if value is None:
+            continue
+        if isinstance(value, Unreadable):
+            errors.append({"field": key, "column": column_letter(index), "message": value.message})
             continue
         if isinstance(value, str):
             value = value.strip()

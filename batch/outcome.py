@@ -24,3 +24,28 @@ class RowOutcome:
 def contract_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Row errors in the contract's shape: field and message only."""
     return [{"field": error["field"], "message": error["message"]} for error in errors]
+
+
+class InputRefused(ValueError):
+    """A file that cannot be read as a batch at all (the whole file, not a row)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.message = {"zh": zh, "en": en}
+
+
+class Unreadable:
+    """A cell, or a whole row, that the reader could not decode: it becomes an error of its row, with this
+    reason in both languages, and every other row is scored."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        self.message = {"zh": zh, "en": en}
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # crosses to the scoring processes
+        return Unreadable, (self.message["zh"], self.message["en"])
+
+
+def printable(text: str) -> str:
+    """Text from a row that failed, fit to show and store: U+0000 (refused in every field, and refused by
+    PostgreSQL) shown as U+FFFD."""
+    return text.replace("\x00", "\ufffd")

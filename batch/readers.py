@@ -1,32 +1,31 @@
 """Streaming readers for the batch formats. Each yields (row number, payload) one row at a time, so a
-file of any length is read in bounded memory: openpyxl's read-only mode for .xlsx, the csv module for
-.csv, line by line for .jsonl.
+file of any length is read in bounded memory: the sheet's XML in chunks for .xlsx (batch.xlsx_in), line
+by line for .csv and .jsonl (a line is at most HNTE_BATCH_MAX_ROW_BYTES, batch.limits).
 
-Row numbers are what a person sees: the spreadsheet row (header rows counted) for .xlsx and .csv,
-the line number for .jsonl. Empty rows and blank lines are skipped (they describe no firm) and counted.
+Row numbers are what a person sees: the spreadsheet row (header rows counted) for .xlsx, the line
+number for .csv and .jsonl. Empty rows and blank lines are skipped (they describe no firm) and counted.
+
+A .csv row is one line: a field holding a line break, or a quote left open, is an error of its line, and
+the lines after it are read as rows of their own (a stray quote cannot swallow the rest of the file). A
+row that cannot be read (too long, cut short, broken quoting, bad JSON) is an error of that row only.
 """
 
 import codecs
 import csv
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from io import BufferedIOBase
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from batch.columns import BY_KEY, NAME_KEY
-from batch.xlsx_in import XlsxSheet, sheet_chunks, sheet_preamble
+from batch.limits import batch_limits, size_text
+from batch.outcome import InputRefused, Unreadable
+from batch.xlsx_in import XlsxSheet, head_rows, load_book, sheet_chunks, sheet_preamble
 
 HEADER_SEARCH_ROWS = 10
 FORMATS = ("xlsx", "csv", "jsonl")
-
-
-class InputRefused(ValueError):
-    """A file that cannot be read as a batch at all (the whole file, not a row)."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.message = {"zh": zh, "en": en}
 
 
 def input_format(path: Path) -> str:
@@ -62,8 +61,9 @@ def _is_empty(cells: tuple[Any, ...] | list[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
-def _header(rows: Iterator[tuple[Any, ...]], source: BatchSource) -> None:
+def _header(rows: Iterable[Any], source: BatchSource) -> None:
     """Find the row of contract keys among the first rows; it ends the header."""
+    rows = iter(rows)
     for number in range(1, HEADER_SEARCH_ROWS + 1):
         try:
             cells = next(rows)
@@ -96,45 +96,57 @@ def _header(rows: Iterator[tuple[Any, ...]], source: BatchSource) -> None:
     )
 
 
-def _table_rows(rows: Iterator[tuple[Any, ...]], source: BatchSource) -> Iterator[tuple[int, Any]]:
-    for number, cells in enumerate(rows, start=source.header_rows + 1):
-        if _is_empty(cells):
-            source.empty_rows += 1
-            continue
-        yield number, cells
-
-
 def open_xlsx(path: Path) -> BatchSource:
-    """The header is found with openpyxl; the rows are then cut from the sheet's XML in chunks that the
-    scoring processes parse (batch.xlsx_in), so reading a large sheet uses every core."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
-        sheet = workbook.worksheets[0]
-        member = sheet._worksheet_path
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as error:
-        raise InputRefused(
-            "无法读取该 Excel 文件（文件损坏或不是 .xlsx 格式）",
-            f"Cannot read this Excel file (corrupt, or not .xlsx): {type(error).__name__}",
-        ) from None
+    """The rows are cut from the sheet's XML in chunks that the scoring processes parse (batch.xlsx_in), so
+    reading a large sheet uses every core; the header rows are parsed here the same way."""
+    _check_parts(path)
     source = BatchSource("xlsx")
     try:
-        _header(sheet.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS), source)
-        if sheet.max_row:
-            source.estimated_rows = max(sheet.max_row - source.header_rows, 0)
-    finally:
-        workbook.close()
-    try:
+        tables, member = load_book(str(path))
         preamble = sheet_preamble(str(path), member)
-    except (zipfile.BadZipFile, KeyError, OSError) as error:
-        raise InputRefused("无法读取该 Excel 文件", f"Cannot read this Excel file: {type(error).__name__}") from None
-    if preamble is not None:
-        source.sheet = XlsxSheet(str(path.resolve()), member, preamble[0], preamble[1], source.header_rows)
-        source.chunks = sheet_chunks(source.sheet)
-    else:
-        source.chunks = iter(())
+    except Exception as error:  # openpyxl raises many kinds on a damaged or crafted file
+        raise _unreadable_xlsx(error) from None
+    if preamble is None:
+        _header([], source)  # an empty sheet: no header
+    root, prefix, last_row = preamble  # type: ignore[misc]
+    sheet = XlsxSheet(str(path.resolve()), member, root, prefix, 0)
+    _header(head_rows(sheet, tables, HEADER_SEARCH_ROWS), source)
+    if last_row:
+        source.estimated_rows = max(last_row - source.header_rows, 0)
+    source.sheet = replace(sheet, header_rows=source.header_rows)
+    source.chunks = sheet_chunks(source.sheet)
     return source
+
+
+def _unreadable_xlsx(error: Exception) -> InputRefused:
+    return InputRefused(
+        "无法读取该 Excel 文件（文件损坏或不是 .xlsx 格式）",
+        f"Cannot read this Excel file (corrupt, or not .xlsx): {type(error).__name__}",
+    )
+
+
+def _check_parts(path: Path) -> None:
+    """Refuse a zip bomb before anything inflates it: every XML part's inflated size, as the zip's directory
+    declares it, within its limit. Python's zipfile never inflates a part past its declared size."""
+    limits = batch_limits()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _unreadable_xlsx(error) from None
+    for part in parts:
+        if not part.filename.endswith((".xml", ".rels")):
+            continue  # images and other binaries are never inflated
+        sheet = part.filename.startswith("xl/worksheets/")
+        limit = limits.xlsx_max_sheet_bytes if sheet else limits.xlsx_max_part_bytes
+        if part.file_size > limit:
+            setting = "HNTE_XLSX_MAX_SHEET_BYTES" if sheet else "HNTE_XLSX_MAX_PART_BYTES"
+            raise InputRefused(
+                f"Excel 文件的部件「{part.filename[:80]}」解压后为 {size_text(part.file_size)}，超过 "
+                f"{size_text(limit)} 的上限（{setting}）：文件异常（可能是压缩炸弹），未读取",
+                f"The Excel file's part “{part.filename[:80]}” inflates to {size_text(part.file_size)}, above the "
+                f"{size_text(limit)} limit ({setting}): an abnormal file (perhaps a zip bomb), not read",
+            )
 
 
 def _text_encoding(path: Path) -> str:
@@ -159,26 +171,83 @@ def _count_lines(path: Path) -> int:
     return count
 
 
+def _long_line(number: int, limit: int) -> Unreadable:
+    return Unreadable(
+        f"第 {number} 行超过 {size_text(limit)} 的上限（HNTE_BATCH_MAX_ROW_BYTES），未读取",
+        f"Line {number} is longer than the {size_text(limit)} limit (HNTE_BATCH_MAX_ROW_BYTES): not read",
+    )
+
+
+def _lines(handle: IO[Any], limit: int) -> Iterator[tuple[int, Any]]:
+    """(line number, line), or an Unreadable for a line longer than `limit` (skipped without keeping it)."""
+    ends = (b"\n", b"\r") if isinstance(handle, BufferedIOBase) else ("\n", "\r")
+    number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith(ends):
+            while (rest := handle.readline(limit)) and not rest.endswith(ends):
+                pass
+            yield number, _long_line(number, limit)
+        else:
+            yield number, line
+
+
+BROKEN_QUOTES = Unreadable(
+    "本行引号不成对，或某个字段含换行：CSV 的每一行须是一家企业（请去掉单元格中的换行后重新导出）",
+    "Unbalanced quotes on this line, or a field holding a line break: each CSV line must be one firm "
+    "(remove the line breaks from the cells and export again)",
+)
+
+
+def _csv_cells(lines: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+    """Each line parsed on its own, strictly: a quote left open is an error of its line alone."""
+    for number, line in lines:
+        if isinstance(line, Unreadable):
+            yield number, line
+            continue
+        if line.count('"') % 2:  # a whole record on one line has its quotes in pairs ("" inside a field)
+            yield number, BROKEN_QUOTES
+            continue
+        try:
+            yield number, next(csv.reader([line], strict=True), [])
+        except csv.Error:
+            yield number, BROKEN_QUOTES
+
+
+def _short_row(cells: list[str], width: int) -> Unreadable:
+    return Unreadable(
+        f"本行只有 {len(cells)} 列，少于表头的 {width} 列：行不完整（文件被截断或缺少分隔符？），未评估",
+        f"This line has {len(cells)} columns, fewer than the header's {width}: an incomplete row (a file cut "
+        "short, or missing separators?), not assessed",
+    )
+
+
 def open_csv(path: Path) -> BatchSource:
     encoding = _text_encoding(path)
-    handle = path.open("r", encoding=encoding, newline="")
-    csv.field_size_limit(1 << 20)
-    reader = csv.reader(handle)
+    # errors="replace": a byte that is not GB18030 either shows as U+FFFD in its cell, not as a crash
+    handle = path.open("r", encoding=encoding, errors="replace", newline="")
+    csv.field_size_limit(max(batch_limits().batch_max_row_bytes, 1 << 20))
+    rows = _csv_cells(_lines(handle, batch_limits().batch_max_row_bytes))
     source = BatchSource("csv")
     try:
-        _header(reader, source)  # type: ignore[arg-type]
-    except (InputRefused, csv.Error, UnicodeDecodeError) as error:
+        _header((cells if isinstance(cells, list) else [] for _, cells in rows), source)
+    except (InputRefused, UnicodeDecodeError) as error:
         handle.close()
         if isinstance(error, InputRefused):
             raise
         raise InputRefused("无法读取该 CSV 文件", f"Cannot read this CSV file: {error}") from None
     source.estimated_rows = max(_count_lines(path) - source.header_rows, 0)
+    width = len(source.keys)
 
     def stream() -> Iterator[tuple[int, Any]]:
         try:
-            yield from _table_rows(reader, source)  # type: ignore[arg-type]
-        except csv.Error as error:
-            raise InputRefused(f"CSV 格式错误：{error}", f"Malformed CSV: {error}") from None
+            for number, cells in rows:
+                if isinstance(cells, list) and _is_empty(cells):
+                    source.empty_rows += 1
+                elif isinstance(cells, list) and len(cells) < width:
+                    yield number, _short_row(cells, width)
+                else:
+                    yield number, cells
         finally:
             handle.close()
 
@@ -192,14 +261,26 @@ def open_jsonl(path: Path) -> BatchSource:
 
     def stream() -> Iterator[tuple[int, Any]]:
         with path.open("rb") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
+            for number, line in _lines(handle, batch_limits().batch_max_row_bytes):
+                if isinstance(line, bytes) and not line.strip():
                     source.empty_rows += 1
                     continue
                 yield number, line
 
     source.rows = stream()
     return source
+
+
+def precheck(path: Path) -> int | None:
+    """What can be checked without inflating or parsing anything (for an upload, in its request): a
+    .xlsx's zip directory and part sizes, or a text file's lines. Returns the rows those lines suggest
+    (a .csv's first line taken as its header; None for .xlsx) or raises InputRefused. Headers and rows
+    are read later, by the batch itself."""
+    kind = input_format(path)
+    if kind == "xlsx":
+        _check_parts(path)
+        return None
+    return max(_count_lines(path) - (kind == "csv"), 0)
 
 
 def open_source(path: Path) -> BatchSource:

@@ -1,15 +1,19 @@
 """A whole batch: open the input, score its rows in parallel, write every outcome, in input order."""
 
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from batch.outcome import RowOutcome
+from batch.output import DISK_FULL, OutputRefused, StagedOutput, check_target, write_failed
 from batch.readers import InputRefused, open_source
-from batch.scoring import CHUNK_ROWS, ChunkResult, ScoringRequest, chunks, default_workers, score_stream
+from batch.scoring import CHUNK_ROWS, Chunk, ChunkResult, ScoringRequest, chunks, default_workers, score_stream
 from batch.writers import BatchNotes, OutcomeWriter, XlsxOutcomeWriter, open_writer, output_format
+from batch.xlsx_in import XlsxSheet
 
 Progress = Callable[[int, int | None], None]  # (rows done, rows expected or None)
 
@@ -47,13 +51,23 @@ def run_batch(
     plan: bool = True,
 ) -> BatchReport:
     """Score `input_path` into `output_path` (format by extension). Raises InputRefused for a file that
-    cannot be read at all, or that has more than `max_rows` rows; a bad row is an outcome with errors."""
+    cannot be read at all, or that has more than `max_rows` rows (counted as they are read, before they
+    are scored); OutputRefused when the output cannot be written; BatchCancelled when the process stops.
+    A bad row is an outcome with errors. The output appears only when the whole batch succeeded."""
     started = time.perf_counter()
+    check_stopping()
     if output_path is not None:
         output_format(output_path)  # refuse an unknown output type before reading anything
+        check_target(input_path, output_path)
     source = open_source(input_path)
+    staged = None
     if writer is None and output_path is not None:
-        writer = open_writer(output_path)
+        try:
+            staged = StagedOutput(output_path)
+        except OutputRefused:
+            source.close()
+            raise
+        writer = open_writer(staged.temp)
     keep_json = output_path is not None and output_path.suffix.lower() == ".jsonl"
     request = ScoringRequest(
         format=source.format,
@@ -71,6 +85,7 @@ def run_batch(
 
     def advance(result: ChunkResult) -> None:
         nonlocal done, last_row, sheet_empty_rows
+        check_stopping()
         done += len(result.outcomes)
         if result.present is not None:
             non_empty = {outcome.row for outcome in result.outcomes}
@@ -82,31 +97,86 @@ def run_batch(
 
     if progress:
         progress(0, source.estimated_rows)
-    units = source.chunks if source.chunks is not None else chunks(source.rows, CHUNK_ROWS)
+    units: Iterable[Chunk] = source.chunks if source.chunks is not None else chunks(source.rows, CHUNK_ROWS)
+    if max_rows is not None:
+        units = within_limit(units, max_rows, source.sheet)
+    workers = default_workers() if workers is None else workers
+    succeeded = False
     try:
-        for outcome in score_stream(request, units, default_workers() if workers is None else workers, advance):
-            report.rows += 1
-            if max_rows is not None and report.rows > max_rows:
-                raise too_many_rows(max_rows)
-            if outcome.ok:
-                report.assessed += 1
-            else:
-                report.invalid += 1
-            if writer:
-                writer.write(outcome)
-            for sink in sinks:
-                sink.write(outcome)
-    finally:
-        source.close()
+        with closing(score_stream(request, units, workers, advance, check_stopping)) as outcomes:
+            for outcome in outcomes:
+                report.rows += 1
+                if max_rows is not None and report.rows > max_rows:
+                    raise too_many_rows(max_rows)
+                if outcome.ok:
+                    report.assessed += 1
+                else:
+                    report.invalid += 1
+                if writer:
+                    writer.write(outcome)
+                for sink in sinks:
+                    sink.write(outcome)
         report.empty_rows = source.empty_rows + sheet_empty_rows
         if writer:
             writer.close(BatchNotes(input_path.name, report.empty_rows, source.ignored_columns))
+        if staged:
+            staged.commit()
+        succeeded = True
+    except OSError as error:
+        if output_path is None or error.errno not in DISK_FULL:
+            raise
+        raise write_failed(error, output_path) from None
+    finally:
+        source.close()
+        if not succeeded:
+            if writer:
+                with suppress(Exception):  # releases its files; what it wrote is dropped below
+                    writer.close(BatchNotes(input_path.name, 0, []))
+            if staged:
+                staged.discard()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def too_many_rows(limit: int) -> InputRefused:
-    return InputRefused(
+def within_limit(units: Iterable[Chunk], max_rows: int, sheet: XlsxSheet | None) -> Iterator[Chunk]:
+    """The units, refused with too_many_rows as soon as the rows read exceed `max_rows`: before the
+    extra rows are scored. Rows of a raw sheet chunk are counted by their values (cheap byte searches);
+    the header's rows are allowed for, and the exact count of outcomes is checked again as they come."""
+    seen = -(sheet.header_rows if sheet else 0)
+    for unit in units:
+        seen += len(unit) if isinstance(unit, list) else _rows_with_values(unit, sheet.prefix if sheet else b"")
+        if seen > max_rows:
+            raise too_many_rows(max_rows)
+        yield unit
+
+
+def _rows_with_values(chunk: bytes, prefix: bytes) -> int:
+    marks = (b"<" + prefix + b"v>", b"<" + prefix + b"is>")
+    return sum(1 for row in chunk.split(b"</" + prefix + b"row>") if marks[0] in row or marks[1] in row)
+
+
+STOPPING = threading.Event()  # set when the process stops: running batches end at once, writing nothing
+
+
+def check_stopping() -> None:
+    if STOPPING.is_set():
+        raise BatchCancelled()
+
+
+class BatchCancelled(InputRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            "服务停止，评分已中断，未保存结果：请重新上传文件",
+            "The service stopped: scoring was interrupted and nothing was kept; upload the file again",
+        )
+
+
+class TooManyRows(InputRefused):
+    """More rows than the limit (an upload's HNTE_UPLOAD_MAX_ROWS)."""
+
+
+def too_many_rows(limit: int) -> TooManyRows:
+    return TooManyRows(
         f"文件超过 {limit:,} 行的上限：请拆分后分批上传，或使用命令行 hnte batch",
         f"The file has more than {limit:,} rows, the limit here: split it, or use `hnte batch` on the command line",
     )

@@ -11,23 +11,28 @@ import gc
 import json
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from batch.cells import number_or_plain, read_row
 from batch.columns import column_letter
-from batch.outcome import RowOutcome
+from batch.outcome import RowOutcome, Unreadable, printable
 from batch.triage import add_plan, summarise
 from batch.writers import render_result
 from batch.xlsx_in import XlsxSheet, parse_chunk
 from engine import NoPackInForce, Profile, ProfileInvalid, default_assessor, validate_profile
+from engine.validation import parse_json
 
 CHUNK_ROWS = 500
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
+WAIT_STEP = 0.25  # seconds between checks for a stop while a chunk is scored elsewhere
 EXAMPLE_MARK = "【示例】"
 EXAMPLE_ROW_ERROR = {
     "zh": "这是模板的示例行（企业名称以【示例】开头），未评估：请删除本行或改写为真实企业",
@@ -56,24 +61,30 @@ def default_workers() -> int:
 def _read(request: ScoringRequest, row: int, payload: Any) -> tuple[Profile | None, RowOutcome]:
     """One row → its profile, or an outcome carrying every error of the row."""
     outcome = RowOutcome(row=row)
+    if isinstance(payload, Unreadable):
+        outcome.errors = [{"field": "(row)", "message": payload.message}]
+        return None, outcome
     if request.format == "jsonl":
+        data: Any = None
         try:
-            profile = validate_profile(payload)
+            data = parse_json(payload)
+            profile = validate_profile(data)
         except ProfileInvalid as invalid:
             outcome.errors = invalid.errors
-            try:
-                name = json.loads(payload).get("company", {}).get("name")
-                outcome.name = name if isinstance(name, str) else None
-            except (ValueError, AttributeError):
-                pass
+            company = data.get("company") if isinstance(data, dict) else None
+            name = company.get("name") if isinstance(company, dict) else None
+            outcome.name = printable(name) if isinstance(name, str) else None
             return None, outcome
         outcome.name = profile.company.name
         if request.keep_profile:
-            outcome.profile_json = payload.decode("utf-8").strip() if isinstance(payload, bytes) else str(payload)
+            # the fields as read, not the raw line: its unknown fields may hold what no store takes (U+0000,
+            # numbers of thousands of digits)
+            given = number_or_plain(profile.model_dump(exclude_unset=True))
+            outcome.profile_json = json.dumps(given, ensure_ascii=False, default=str)
         return profile, outcome
     reading = read_row(request.keys, payload)
     company = reading.profile.get("company") or {}
-    outcome.name = company.get("name") if isinstance(company.get("name"), str) else None
+    outcome.name = printable(company["name"]) if isinstance(company.get("name"), str) else None
     errors = list(reading.errors)
     if outcome.name and outcome.name.startswith(EXAMPLE_MARK):
         errors.append(
@@ -167,12 +178,46 @@ def _plans(assessor: Any, profiles: list[Profile]) -> list[dict[str, Any] | None
         return [None] * len(profiles)
 
 
-def _warm_up() -> None:
+def _warm_up(parent: int | None = None) -> None:
+    # Ctrl-C reaches every process of the terminal's group: the parent alone decides what stops (it ends
+    # this process itself), and a scoring process whose parent died (SIGKILL) ends within a second.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     default_assessor()
     # A scoring process allocates many short-lived objects per row; the long-lived ones (rule packs,
     # compiled rulesets) need not be traversed by every collection: about 8% less CPU per row.
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _submit(pool: ProcessPoolExecutor, request: ScoringRequest, unit: Chunk) -> Future[ChunkResult]:
+    # A scoring process may start during a submit: it inherits this thread's blocked Ctrl-C, so a Ctrl-C
+    # while it boots (before _warm_up ignores it) cannot end it with a traceback. Ours is delivered after.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return pool.submit(score_rows, request, unit)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the scoring processes now (an interrupt, a refusal, a stopping server): no chunk is finished
+    or left running as an orphan."""
+    processes = list((pool._processes or {}).values())  # ProcessPoolExecutor has no public terminate (3.11)
+    for process in processes:
+        process.terminate()
+    # wait=True: the executor's own thread ends now, seeing its processes gone; left running, it races the
+    # interpreter's exit hook for its wake-up pipe (a traceback at exit in Python 3.11)
+    pool.shutdown(wait=True, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=5)
 
 
 def chunks(rows: Iterable[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
@@ -186,8 +231,11 @@ def score_stream(
     units: Iterable[Chunk],
     workers: int,
     on_chunk: Callable[[ChunkResult], None] | None = None,
+    while_waiting: Callable[[], None] | None = None,
 ) -> Iterator[RowOutcome]:
-    """Outcomes for every chunk of `units`, in input order. workers = 0 scores in this process."""
+    """Outcomes for every chunk of `units`, in input order. workers = 0 scores in this process.
+    `while_waiting` is called about every WAIT_STEP seconds while a chunk is being scored elsewhere: an
+    exception it raises (a stopping server) ends the scoring processes at once."""
     if workers <= 0:
         for unit in units:
             result = score_rows(request, unit)
@@ -197,22 +245,25 @@ def score_stream(
         return
     # spawn, not fork: a worker must not inherit the parent's threads, locks or database connections
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up) as pool:
-        pending: deque[Future[ChunkResult]] = deque()
-        try:
-            for unit in units:
-                pending.append(pool.submit(score_rows, request, unit))
-                while len(pending) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER + 1:
-                    yield from _collect(pending, on_chunk)
-            while pending:
-                yield from _collect(pending, on_chunk)
-        finally:
-            for future in pending:
-                future.cancel()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up, initargs=(os.getpid(),))
+    pending: deque[Future[ChunkResult]] = deque()
 
+    def collect() -> list[RowOutcome]:
+        while while_waiting and not wait([pending[0]], timeout=WAIT_STEP).done:
+            while_waiting()
+        result = pending.popleft().result()
+        if on_chunk:
+            on_chunk(result)
+        return result.outcomes
 
-def _collect(pending: deque[Future[ChunkResult]], on_chunk: Callable[[ChunkResult], None] | None) -> list[RowOutcome]:
-    result = pending.popleft().result()
-    if on_chunk:
-        on_chunk(result)
-    return result.outcomes
+    try:
+        for unit in units:
+            pending.append(_submit(pool, request, unit))
+            while len(pending) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER + 1:
+                yield from collect()
+        while pending:
+            yield from collect()
+    except BaseException:  # an error, an interrupt, or the consumer closing this generator early
+        _stop(pool)
+        raise
+    pool.shutdown()

@@ -8,21 +8,36 @@ slower than two engines score. Cut into chunks, the parsing spreads over every c
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from xml.etree.ElementTree import Element, fromstring
+from xml.etree.ElementTree import Element, ParseError, fromstring
 
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from batch.columns import column_letter
+from batch.limits import batch_limits, size_text
+from batch.outcome import InputRefused, Unreadable
+from engine.validation import MAX_NUMBER_CHARS
 
 CHUNK_BYTES = 1 << 20  # about 500 rows of the template
 SHEET_DATA = re.compile(rb"<(?:(\w+):)?sheetData(\s*/)?>")
 ROOT = re.compile(rb"<(?:\w+:)?worksheet\b[^>]*>")
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d{1,7})"')
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 LETTER_INDEX = {column_letter(index): index for index in range(16_384)}
+MAX_ROW_NUMBER = 1_048_576  # Excel's last row
+ROW_MARK = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d{1,7})"')
+BROKEN_ROW = Unreadable(
+    "本行的 XML 无法解析（文件损坏或被改动），未评估",
+    "This row's XML cannot be parsed (a damaged or altered file): not assessed",
+)
+BAD_REFERENCE = Unreadable(
+    "本行的行号或单元格引用无效（文件损坏或被改动），未评估",
+    "This row's row number or a cell reference is invalid (a damaged or altered file): not assessed",
+)
 
 
 @dataclass(frozen=True)
@@ -36,8 +51,9 @@ class XlsxSheet:
     header_rows: int
 
 
-def sheet_preamble(path: str, member: str) -> tuple[bytes, bytes] | None:
-    """(root start tag, element prefix), or None when the sheet has no rows (<sheetData/>)."""
+def sheet_preamble(path: str, member: str) -> tuple[bytes, bytes, int | None] | None:
+    """(root start tag, element prefix, the last row its dimension declares), or None when the sheet has
+    no rows (<sheetData/>)."""
     with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
         head = b""
         while block := stream.read(1 << 16):
@@ -48,39 +64,61 @@ def sheet_preamble(path: str, member: str) -> tuple[bytes, bytes] | None:
                 if root is None or found.group(2):
                     return None
                 prefix = (found.group(1) + b":") if found.group(1) else b""
-                return root.group(0), prefix
+                dimension = DIMENSION.search(head, 0, found.start())
+                return root.group(0), prefix, int(dimension.group(1)) if dimension else None
             if len(head) > 1 << 24:
                 break
     return None
 
 
 def sheet_chunks(sheet: XlsxSheet) -> Iterator[bytes]:
-    """The sheet's rows as chunks of complete <row> elements (about CHUNK_BYTES each)."""
+    """The sheet's rows as chunks of complete <row> elements (about CHUNK_BYTES each). InputRefused for a
+    damaged zip, or a row (with what precedes it) longer than HNTE_BATCH_MAX_ROW_BYTES: memory stays
+    bounded by CHUNK_BYTES plus one row, whatever the sheet inflates to."""
+    limit = batch_limits().batch_max_row_bytes
     end_tag = b"</" + sheet.prefix + b"row>"
     end_of_data = b"</" + sheet.prefix + b"sheetData>"
-    with zipfile.ZipFile(sheet.path) as archive, archive.open(sheet.member) as stream:
-        buffer = b""
-        started = False
-        while block := stream.read(CHUNK_BYTES):
-            buffer += block
-            if not started:
-                found = SHEET_DATA.search(buffer)
-                if found is None:
-                    continue
-                buffer, started = buffer[found.end() :], True
-            finished = buffer.find(end_of_data)
-            if finished >= 0:
-                if buffer[:finished].strip():
-                    yield buffer[:finished]
-                return
-            if len(buffer) >= CHUNK_BYTES:
-                cut = buffer.rfind(end_tag)
-                if cut >= 0:
-                    cut += len(end_tag)
-                    yield buffer[:cut]
-                    buffer = buffer[cut:]
-        if started and buffer.strip():
-            yield buffer
+    try:
+        with zipfile.ZipFile(sheet.path) as archive, archive.open(sheet.member) as stream:
+            buffer = b""
+            started = False
+            while block := stream.read(CHUNK_BYTES):
+                buffer += block
+                if not started:
+                    found = SHEET_DATA.search(buffer)
+                    if found is None:
+                        continue
+                    buffer, started = buffer[found.end() :], True
+                finished = buffer.find(end_of_data)
+                if finished >= 0:
+                    if buffer[:finished].strip():
+                        yield buffer[:finished]
+                    return
+                if len(buffer) >= min(CHUNK_BYTES, limit):
+                    cut = buffer.rfind(end_tag)
+                    if cut >= 0:
+                        cut += len(end_tag)
+                        yield buffer[:cut]
+                        buffer = buffer[cut:]
+                if len(buffer) > limit:
+                    raise _row_too_long(buffer, limit)
+            if started and buffer.strip():
+                yield buffer
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        name = type(error).__name__
+        zh = "无法读取该 Excel 文件的工作表（文件损坏）"
+        raise InputRefused(zh, f"Cannot read the Excel file's sheet (damaged): {name}") from None
+
+
+def _row_too_long(buffer: bytes, limit: int) -> InputRefused:
+    found = ROW_MARK.search(buffer, 0, 4096)
+    where = (f"第 {int(found.group(1))} 行", f"Row {int(found.group(1))}") if found else ("工作表中有一行", "A row")
+    return InputRefused(
+        f"{where[0]}解压后超过 {size_text(limit)} 的上限（HNTE_BATCH_MAX_ROW_BYTES）：文件异常（可能是压缩炸弹），"
+        "未读取",
+        f"{where[1]} of the sheet inflates to more than the {size_text(limit)} limit (HNTE_BATCH_MAX_ROW_BYTES): "
+        "an abnormal file (perhaps a zip bomb), not read",
+    )
 
 
 @dataclass
@@ -91,71 +129,133 @@ class BookTables:
     epoch: Any
 
 
+def load_book(path: str) -> tuple[BookTables, str]:
+    """The workbook's shared strings and date styles, loaded by openpyxl's reader, and its first worksheet's
+    part. The worksheet itself is not opened: openpyxl would parse all of it when it has no dimension."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(path, read_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        book = reader.wb
+        tables = BookTables(
+            reader.shared_strings, frozenset(book._date_formats), frozenset(book._timedelta_formats), book.epoch
+        )
+        for _, rel in reader.parser.find_sheets():
+            if "chartsheet" not in rel.Type and rel.target in reader.valid_files:
+                return tables, rel.target
+        raise KeyError("no worksheet")
+    finally:
+        reader.archive.close()
+
+
 @lru_cache(maxsize=4)
 def book_tables(path: str) -> BookTables:
-    """The workbook's shared strings and date styles, loaded by openpyxl (once per process and file)."""
-    from openpyxl import load_workbook
+    """load_book's tables, once per scoring process and file."""
+    return load_book(path)[0]
 
-    book = load_workbook(path, read_only=True)
+
+def head_rows(sheet: XlsxSheet, tables: BookTables, count: int) -> list[list[Any]]:
+    """The cells of rows 1..count (an empty list for a row absent or unreadable), parsed like every other
+    row: a damaged row further down does not keep the header from being found."""
+    chunks = sheet_chunks(sheet)
     try:
-        return BookTables(
-            book.shared_strings, frozenset(book._date_formats), frozenset(book._timedelta_formats), book.epoch
-        )
+        first = next(chunks, b"")
     finally:
-        book.close()
+        chunks.close()
+    end_tag = b"</" + sheet.prefix + b"row>"
+    head = b"".join(piece + end_tag for piece in first.split(end_tag)[:count] if piece.strip())
+    rows, _ = parse_chunk(sheet, head, tables)
+    found = {number: cells for number, cells in rows if isinstance(cells, list)}
+    return [found.get(number, []) for number in range(1, count + 1)]
 
 
-def _number(text: str) -> int | float:
-    """As openpyxl reads a number: a float when it has a point or an exponent, else an int."""
+def _number(text: str) -> int | float | str:
+    """As openpyxl reads a number: a float when it has a point or an exponent, else an int. A number of
+    more than MAX_NUMBER_CHARS characters stays text, for the cell reader to refuse as too large."""
+    if len(text) > MAX_NUMBER_CHARS:
+        return text.strip()
     if "." in text or "E" in text or "e" in text:
         return float(text)
     return int(text)
 
 
-def parse_chunk(sheet: XlsxSheet, chunk: bytes) -> tuple[list[tuple[int, list[Any]]], list[int]]:
-    """The rows of a chunk as (row number, cell values), and the numbers of every row element present
-    (empty ones included, for counting the empty rows).
+def parse_chunk(
+    sheet: XlsxSheet, chunk: bytes, tables: BookTables | None = None
+) -> tuple[list[tuple[int, Any]], list[int]]:
+    """The rows of a chunk as (row number, cell values — or Unreadable for a row that cannot be read), and
+    the numbers of every row element present (empty ones included, for counting the empty rows).
     Formulas read as their text with a leading = (the batch refuses them); header rows are dropped."""
-    tables = book_tables(sheet.path)
+    tables = tables or book_tables(sheet.path)
     prefix = sheet.prefix.decode()
     tag = MAIN_NS if not prefix else _namespace(sheet.root, prefix)
-    document = fromstring(
-        sheet.root
-        + b"<"
-        + sheet.prefix
-        + b"sheetData>"
-        + chunk
-        + b"</"
-        + sheet.prefix
-        + b"sheetData></"
-        + sheet.prefix
-        + b"worksheet>"
-    )
-    data = document[0]
     row_tag, cell_tag, value_tag, formula_tag, inline_tag = (tag + n for n in ("row", "c", "v", "f", "is"))
-    rows: list[tuple[int, list[Any]]] = []
+    rows: list[tuple[int, Any]] = []
     present: list[int] = []
     number = 0
-    for row in data.iter(row_tag):
-        marked = row.get("r")
-        number = int(marked) if marked else number + 1
-        if number <= sheet.header_rows:
-            continue
+    for item in _row_elements(sheet, chunk, row_tag):
+        row, problem = (None, item[1]) if isinstance(item, tuple) else (item, None)
+        marked = item[0] if isinstance(item, tuple) else item.get("r")
+        if marked is None or (marked.isdigit() and number < int(marked) <= MAX_ROW_NUMBER):
+            number = int(marked) if marked else number + 1
+            if number <= sheet.header_rows:
+                continue
+        else:  # a row number that is not one, or out of order: counted after the previous row
+            number = max(number + 1, sheet.header_rows + 1)
+            problem = problem or BAD_REFERENCE
         present.append(number)
+        if row is None or problem is not None:
+            rows.append((number, problem))
+            continue
         cells: list[Any] = []
         column = -1
         for cell in row.iter(cell_tag):
             ref = cell.get("r")
-            column = LETTER_INDEX[ref.rstrip("0123456789")] if ref else column + 1
+            column = LETTER_INDEX.get(ref.rstrip("0123456789"), -2) if ref else column + 1
+            if column < 0:
+                break
             value = _cell_value(cell, tables, value_tag, formula_tag, inline_tag)
             if value is None:
                 continue
             if column >= len(cells):
                 cells.extend([None] * (column + 1 - len(cells)))
             cells[column] = value
-        if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in cells):
+        if column == -2:  # a cell reference that is not one
+            rows.append((number, BAD_REFERENCE))
+        elif any(v is not None and not (isinstance(v, str) and not v.strip()) for v in cells):
             rows.append((number, cells))
     return rows, present
+
+
+def _parse(sheet: XlsxSheet, rows: bytes) -> Element:
+    start, end = b"<" + sheet.prefix + b"sheetData>", b"</" + sheet.prefix + b"sheetData></" + sheet.prefix
+    return fromstring(sheet.root + start + rows + end + b"worksheet>")[0]
+
+
+def _row_elements(sheet: XlsxSheet, chunk: bytes, row_tag: str) -> Iterator[Element | tuple[str | None, Unreadable]]:
+    """The chunk's <row> elements; when its XML does not parse, row by row, a broken row as its error."""
+    try:
+        data = _parse(sheet, chunk)
+    except ParseError:
+        data = None
+    if data is not None:
+        yield from data.iter(row_tag)
+        return
+    end_tag = b"</" + sheet.prefix + b"row>"
+    for piece in chunk.split(end_tag):
+        if not piece.strip():
+            continue
+        try:
+            part = _parse(sheet, piece + end_tag)
+        except ParseError:
+            found = ROW_MARK.search(piece)
+            yield (found.group(1).decode() if found else "?"), BROKEN_ROW
+            continue
+        yield from part.iter(row_tag)
 
 
 def _namespace(root: bytes, prefix: str) -> str:
@@ -164,6 +264,18 @@ def _namespace(root: bytes, prefix: str) -> str:
 
 
 def _cell_value(cell: Element, tables: BookTables, value_tag: str, formula_tag: str, inline_tag: str) -> Any:
+    """The cell's value as openpyxl reads it, or Unreadable (a crafted or damaged cell: its row's error)."""
+    try:
+        return _raw_cell_value(cell, tables, value_tag, formula_tag, inline_tag)
+    except (ValueError, IndexError, KeyError, OverflowError, TypeError) as error:
+        return Unreadable(
+            f"单元格内容无法读取（类型「{str(cell.get('t', 'n'))[:10]}」，{type(error).__name__}）：文件损坏或被改动",
+            f"The cell cannot be read (type “{str(cell.get('t', 'n'))[:10]}”, {type(error).__name__}): a damaged "
+            "or altered file",
+        )
+
+
+def _raw_cell_value(cell: Element, tables: BookTables, value_tag: str, formula_tag: str, inline_tag: str) -> Any:
     text = None
     for child in cell:  # usually one child, <v>; one pass instead of a find() per kind of child
         tag = child.tag
@@ -186,9 +298,14 @@ def _cell_value(cell: Element, tables: BookTables, value_tag: str, formula_tag: 
                 return "#VALUE!"  # a date style on a number no date can have: an error, as openpyxl reads it
         return value
     if kind == "s":
-        return str(tables.shared_strings[int(text)])
+        index = int(text)
+        if not 0 <= index < len(tables.shared_strings):
+            raise IndexError(index)
+        return str(tables.shared_strings[index])
     if kind == "b":
         return text == "1"
     if kind == "d":
         return from_ISO8601(text)
-    return text  # "str" (a formula's text result) and "e" (an error such as #N/A)
+    if kind in ("str", "e", "inlineStr"):
+        return text  # "str" (a formula's text result) and "e" (an error such as #N/A)
+    raise ValueError(kind)  # no such cell type

@@ -1,6 +1,7 @@
 """`hnte batch`, `hnte template`, `hnte users add|list|revoke|rotate`: scoring files of firms, and the
 stored pools' users. Registered on the `hnte` app by cli.main."""
 
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,14 @@ err = Console(stderr=True)
 def _refused(message: dict[str, str]) -> typer.Exit:
     err.print(f"[bold red]{message['zh']}[/]\n{message['en']}", markup=True, highlight=False)
     return typer.Exit(2)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C, so that the batch cleans up as it does for Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def batch(
@@ -69,16 +78,25 @@ def batch(
         def progress(done: int, expected: int | None) -> None:
             bar.update(task, completed=done, total=max(expected or 0, done) or None)
 
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             report = run_batch(source, output, workers=workers, progress=progress, sinks=sinks, plan=plan)
         except InputRefused as refused:
             for sink in sinks:
                 sink.close(failed=True)
             raise _refused(refused.message) from None
-        except BaseException:  # any other failure, Ctrl-C included: the stored pool says failed, not "scoring"
+        except KeyboardInterrupt as interrupt:  # Ctrl-C or SIGTERM: run_batch removed its partial output
+            for sink in sinks:
+                sink.close(failed=True)
+            bar.stop()
+            err.print(f"已中断，未写入 {output} / interrupted: {output} was not written", highlight=False)
+            raise typer.Exit(143 if isinstance(interrupt, Terminated) else 130) from None
+        except BaseException:  # any other failure: the stored pool says failed, not "scoring"
             for sink in sinks:
                 sink.close(failed=True)
             raise
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         for sink in sinks:
             sink.close(report.empty_rows)
     err.print(

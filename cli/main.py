@@ -33,11 +33,12 @@ class Lang(StrEnum):
     en = "en"
 
 
-def _read(source: str) -> str:
+def _read(source: str) -> bytes:
+    # bytes: text that is not UTF-8 is then an input error like any other (exit 2), not a traceback
     if source == "-":
-        return sys.stdin.read()
+        return sys.stdin.buffer.read()
     try:
-        return Path(source).read_text(encoding="utf-8")
+        return Path(source).read_bytes()
     except OSError as error:
         err.print(f"无法读取文件 / cannot read {source}: {error.strerror}")
         raise typer.Exit(2) from None

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -29,6 +30,40 @@ from engine.credit_code import credit_code_is_valid
 from engine.fields import catalogue
 
 PLACES = 4  # money and headcounts: at most 4 decimals (contract, "Units and numbers")
+# Every number of a profile lies within ±MAX_MAGNITUDE (万元, heads, counts, years): far above any real firm,
+# and refused before any arithmetic, so an absurd figure (1e100000, a 5,000-digit count) costs nothing.
+MAX_MAGNITUDE = 10**15
+# Lists are bounded for the same reason: 25,000 incidents in a 1 MB body would cost a second of CPU each time.
+MAX_LIST = 300  # entries of `years` and of `recognition.annual_reports_filed` (1900–2200 holds 301 years)
+MAX_INCIDENTS = 1_000
+
+
+class Oversized:
+    """A number written with more digits than any figure of the contract can have (see engine.validation):
+    kept as this marker instead of being converted, so the field that holds it is named in its error."""
+
+    def __repr__(self) -> str:
+        return "<number with too many digits>"
+
+
+def _too_large() -> PydanticCustomError:
+    return PydanticCustomError("hnte_too_large", "too large", {"limit": f"{MAX_MAGNITUDE:,}"})
+
+
+def _no_nul(value: str) -> str:
+    # U+0000 ends a string in C and PostgreSQL refuses it: no text of a profile may hold it.
+    if "\x00" in value:
+        raise PydanticCustomError("hnte_nul_character", "the NUL character (U+0000) is not allowed")
+    return value
+
+
+def _bounded_int(value: Any) -> Any:
+    """An integer field's magnitude bound; its type is then checked strictly by pydantic."""
+    if isinstance(value, Oversized) or (
+        isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE
+    ):
+        raise _too_large()
+    return value
 
 
 def _amount(value: Any, *, signed: bool) -> Decimal:
@@ -38,6 +73,8 @@ def _amount(value: Any, *, signed: bool) -> Decimal:
     """
     if isinstance(value, str | bool):
         raise PydanticCustomError("hnte_number_type", "a number is required")
+    if isinstance(value, Oversized):
+        raise _too_large()
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
@@ -50,6 +87,8 @@ def _amount(value: Any, *, signed: bool) -> Decimal:
         number = value
     else:
         raise PydanticCustomError("decimal_type", "a number is required")
+    if number.copy_abs() > MAX_MAGNITUDE:  # copy_abs: abs() would round, and overflow on 1e999999999
+        raise _too_large()
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -PLACES and number.normalize().as_tuple().exponent < -PLACES:
         raise PydanticCustomError("decimal_max_places", "too many decimals", {"decimal_places": PLACES})
@@ -69,7 +108,9 @@ def _signed(value: Any) -> Decimal:
 Money = Annotated[Decimal, BeforeValidator(_unsigned), Field(description="万元, ≥ 0, at most 4 decimals")]
 SignedMoney = Annotated[Decimal, BeforeValidator(_signed), Field(description="万元, at most 4 decimals")]
 Headcount = Annotated[Decimal, BeforeValidator(_unsigned), Field(description="annual average, ≥ 0, at most 4 decimals")]
-Count = Annotated[StrictInt, Field(ge=0)]
+Count = Annotated[StrictInt, BeforeValidator(_bounded_int), Field(ge=0)]
+WholeNumber = Annotated[StrictInt, BeforeValidator(_bounded_int)]
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 def _iso_date(value: Any) -> Any:
@@ -120,9 +161,9 @@ class ContractModel(BaseModel):
 
 
 class Company(ContractModel):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    credit_code: str | None = None
-    town: str | None = None
+    name: Annotated[Text, Field(min_length=1, max_length=200)]
+    credit_code: Text | None = None
+    town: Text | None = None
     registered_on: Date
 
     @field_validator("credit_code")
@@ -134,7 +175,7 @@ class Company(ContractModel):
 
 
 class YearFigures(ContractModel):
-    year: StrictInt  # any year: those outside the window are ignored
+    year: WholeNumber  # any year: those outside the window are ignored
     sales_revenue: Money | None = None
     total_revenue: Money | None = None
     high_tech_revenue: Money | None = None
@@ -210,10 +251,10 @@ IncidentKind = StrEnum("IncidentKind", _codes("incidents[].kind"))  # type: igno
 class Incident(ContractModel):
     kind: IncidentKind
     date: Date
-    note: str | None = None
+    note: Text | None = None
 
 
-Year = Annotated[StrictInt, Field(ge=1900, le=2200)]
+Year = Annotated[StrictInt, BeforeValidator(_bounded_int), Field(ge=1900, le=2200)]
 
 
 # Optional sections of the cultivation ladder (docs/ladder.md). An absent section takes its defaults,
@@ -222,8 +263,9 @@ class Recognition(ContractModel):
     """The HNTE certificate the firm currently holds (absent: none)."""
 
     certificate_date: Date
-    certificate_number: Annotated[str, Field(max_length=50)] | None = None
-    annual_reports_filed: list[Year] | None = None  # years whose annual development report was filed
+    certificate_number: Annotated[Text, Field(max_length=50)] | None = None
+    # years whose annual development report was filed
+    annual_reports_filed: Annotated[list[Year], Field(max_length=MAX_LIST)] | None = None
     change_unreported: StrictBool = False  # a name or major change not reported within 3 months
     application_fraud: StrictBool = False  # found to have seriously falsified the application
     cancelled_on: Date | None = None  # the day the recognition authority cancelled the status, if it has
@@ -292,12 +334,12 @@ class Profile(ContractModel):
     company: Company
     application_date: Date = Field(default_factory=today_in_china)
     tech_domain: TechDomain | None = None
-    years: list[YearFigures] = Field(default_factory=list)
+    years: list[YearFigures] = Field(default_factory=list, max_length=MAX_LIST)
     # expected figures of years not closed yet (docs/plan.md); the assessment never reads them
-    projections: list[YearFigures] = Field(default_factory=list)
+    projections: list[YearFigures] = Field(default_factory=list, max_length=MAX_LIST)
     ip: IntellectualProperty = Field(default_factory=IntellectualProperty)
     rd_management: RdManagement = Field(default_factory=RdManagement)
-    incidents: list[Incident] = Field(default_factory=list)
+    incidents: list[Incident] = Field(default_factory=list, max_length=MAX_INCIDENTS)
     recognition: Recognition | None = None
     enterprise: Enterprise = Field(default_factory=Enterprise)
     achievements: Achievements = Field(default_factory=Achievements)

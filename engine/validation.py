@@ -15,7 +15,14 @@ from pydantic import ValidationError
 
 from engine.fields import field_for
 from engine.labels import field_label, message
-from engine.profile import ISO_DATE, Profile, today_in_china
+from engine.profile import ISO_DATE, MAX_LIST, Oversized, Profile, today_in_china
+
+# A profile nests 3 levels deep; JSON nested deeper than this is refused (Python's own parser would fail
+# with a RecursionError near 1,000 levels). Numbers with more characters than MAX_NUMBER_CHARS are not
+# converted at all (Python refuses integers of 4,300+ digits, and converting a huge Decimal to an integer
+# grows with the square of its digits): the field holding one is named in a "too large" error.
+MAX_JSON_DEPTH = 64
+MAX_NUMBER_CHARS = 40
 
 # (part, whole) pairs of a year entry: the part may not exceed the whole
 YEAR_PARTS = (
@@ -99,7 +106,7 @@ def _year_checks(section: str, years: Any) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     if isinstance(years, list):
         seen: set[int] = set()
-        for index, entry in enumerate(years):
+        for index, entry in enumerate(years[:MAX_LIST]):  # beyond it, the list's length is the error
             if not isinstance(entry, dict):
                 continue
             year = entry.get("year")
@@ -151,14 +158,57 @@ def _raw_cross_checks(data: Any) -> list[dict[str, Any]]:
     return found
 
 
+def _json_int(text: str) -> int | Oversized:
+    return int(text) if len(text) <= MAX_NUMBER_CHARS else Oversized()
+
+
+def _json_float(text: str) -> Decimal | Oversized:
+    if len(text) > MAX_NUMBER_CHARS:
+        return Oversized()
+    try:
+        return Decimal(text)
+    except ArithmeticError:  # an exponent beyond what Decimal holds (1e999999999999999999)
+        return Oversized()
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    """Whether containers nest more than `limit` deep (iterative: no recursion on hostile input)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
+
+
+def _root_error(kind: str, ctx: dict[str, Any]) -> ProfileInvalid:
+    path, _, text = _translate({"type": kind, "loc": (), "ctx": ctx})
+    return ProfileInvalid([{"field": path, "message": text}])
+
+
+def parse_json(text: str | bytes) -> Any:
+    """JSON text → Python values, with numbers as validate_profile expects them; ProfileInvalid when
+    the text is not JSON or nests deeper than MAX_JSON_DEPTH. Never stalls or overflows on hostile input."""
+    try:
+        data = json.loads(text, parse_float=_json_float, parse_int=_json_int)
+    except RecursionError:
+        raise _root_error("hnte_json_depth", {"limit": MAX_JSON_DEPTH}) from None
+    except (ValueError, ArithmeticError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise _root_error("json_invalid", {"error": str(error)[:200]}) from None
+    # bracket count first: a profile has a few dozen at most, so the walk runs only on odd input
+    opening = (b"[", b"{") if isinstance(text, bytes) else ("[", "{")
+    brackets = text.count(opening[0]) + text.count(opening[1])  # type: ignore[arg-type]
+    if brackets > MAX_JSON_DEPTH and _depth_exceeds(data, MAX_JSON_DEPTH):
+        raise _root_error("hnte_json_depth", {"limit": MAX_JSON_DEPTH})
+    return data
+
+
 def validate_profile(data: Any) -> Profile:
     """A Profile from a dict or JSON text, or ProfileInvalid naming every offending field."""
     if isinstance(data, bytes | str):
-        try:
-            data = json.loads(data, parse_float=Decimal)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            path, _, text = _translate({"type": "json_invalid", "loc": (), "ctx": {"error": str(error)}})
-            raise ProfileInvalid([{"field": path, "message": text}]) from None
+        data = parse_json(data)
     try:
         return Profile.model_validate(data)
     except ValidationError as error:

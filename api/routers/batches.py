@@ -23,7 +23,7 @@ from api.pool_access import CurrentUser, StoredDataRoute, not_found
 from api.schemas import REFUSED_401, REFUSED_403, REFUSED_404, InvalidProfile, Refusal
 from api.schemas import BatchJob as BatchJobModel
 from batch import InputRefused
-from batch.readers import input_format, open_source
+from batch.readers import input_format, precheck
 from batch.run import too_many_rows
 from storage.database import private_folder
 from storage.jobs import clean_upload_folder, create_job, get_job, run_job, update_job
@@ -97,10 +97,10 @@ def accept_upload(user: User, upload: UploadFile, pool_name: str | None) -> dict
             kept.write(block)
     source = Path(kept.name)
     try:
-        opened = open_source(source)
-        if opened.estimated_rows is not None and opened.estimated_rows > settings.max_rows:
+        # only what needs no inflating or parsing: the header and rows are read by the job (run_job)
+        lines = precheck(source)
+        if lines is not None and lines > settings.max_rows:
             raise UploadRefused(413, too_many_rows(settings.max_rows).message)
-        opened.close()
     except InputRefused as refused:
         source.unlink(missing_ok=True)
         raise UploadRefused(422, refused.message) from None

@@ -4,9 +4,7 @@ with the page (a hidden field) and in the file the firm saves.
 """
 
 import datetime as dt
-import json
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -42,6 +40,7 @@ from api.selfcheck_form import (
 )
 from api.templating import render, request_lang
 from engine import NoPackInForce, ProfileInvalid, validate_profile
+from engine.validation import parse_json
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,8 +90,8 @@ def _text_fields(form: FormData) -> dict[str, str]:
 
 def _profile_json(text: str) -> dict[str, Any] | None:
     try:
-        data = json.loads(text, parse_float=Decimal)
-    except (json.JSONDecodeError, RecursionError):
+        data = parse_json(text)  # hostile JSON (deep nesting, 5,000-digit numbers) is refused, never a 500
+    except ProfileInvalid:
         return None
     return data if isinstance(data, dict) else None
 
