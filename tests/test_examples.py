@@ -1,4 +1,5 @@
-"""The worked examples of fixtures/examples (copied from the shared spec): `hnte assess --format json` must give their fields."""
+"""The worked examples of fixtures/examples (copied from the shared spec): `hnte assess --format json`
+gives their fields."""
 
 import json
 import subprocess
