@@ -110,8 +110,11 @@ class ChunkResult:
 Chunk = list[tuple[int, Any]] | bytes
 
 
-def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
-    """Score one chunk in this process. Every row gives exactly one outcome, in order."""
+def read_chunk(
+    request: ScoringRequest, chunk: Chunk
+) -> tuple[list[RowOutcome], list[tuple[RowOutcome, Profile]], list[int] | None]:
+    """A chunk's rows read and validated: every row's outcome (errors filled in), the valid profiles, and
+    for raw .xlsx chunks the row numbers present."""
     present = None
     if isinstance(chunk, bytes):
         assert request.sheet is not None
@@ -139,17 +142,23 @@ def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
             ]
             continue
         valid.append((outcome, profile))
-    assessments = assessor.assess_many([profile for _, profile in valid])
+    if request.format == "jsonl":
+        for outcome in outcomes:
+            for error in outcome.errors or []:
+                error.pop("column", None)
+    return outcomes, valid, present
+
+
+def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
+    """Score one chunk in this process. Every row gives exactly one outcome, in order."""
+    outcomes, valid, present = read_chunk(request, chunk)
+    assessments = default_assessor().assess_many([profile for _, profile in valid])
     for (outcome, _), assessment in zip(valid, assessments, strict=True):
         outcome.summary = summarise(outcome.row, assessment)
         if request.render_results:
             outcome.rendered = render_result(outcome.summary)
         if request.keep_assessment:
             outcome.assessment_json = json.dumps(assessment, ensure_ascii=False, separators=(",", ":"))
-    if request.format == "jsonl":
-        for outcome in outcomes:
-            for error in outcome.errors or []:
-                error.pop("column", None)
     return ChunkResult(outcomes, present)
 
 
@@ -172,11 +181,13 @@ def score_stream(
     units: Iterable[Chunk],
     workers: int,
     on_chunk: Callable[[ChunkResult], None] | None = None,
+    work: Callable[[Any, Chunk], ChunkResult] = score_rows,
 ) -> Iterator[RowOutcome]:
-    """Outcomes for every chunk of `units`, in input order. workers = 0 scores in this process."""
+    """Outcomes for every chunk of `units`, in input order. workers = 0 scores in this process. `work`
+    (a module-level function) does a chunk's work in a scoring process: scoring, or an impact (batch/impact.py)."""
     if workers <= 0:
         for unit in units:
-            result = score_rows(request, unit)
+            result = work(request, unit)
             if on_chunk:
                 on_chunk(result)
             yield from result.outcomes
@@ -187,7 +198,7 @@ def score_stream(
         pending: deque[Future[ChunkResult]] = deque()
         try:
             for unit in units:
-                pending.append(pool.submit(score_rows, request, unit))
+                pending.append(pool.submit(work, request, unit))
                 while len(pending) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER + 1:
                     yield from _collect(pending, on_chunk)
             while pending:
