@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.routers import assessments, batches, docs, health, pools, rulepacks, selfcheck
+from api.routers import assessments, batches, docs, health, impact, pools, rulepacks, selfcheck
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -12,6 +12,8 @@ ROUTERS: list[APIRouter] = [
     docs.router,
     selfcheck.router,
     batches.router,
+    impact.router,
+    impact.pages,
     pools.router,
     pools.pages,
 ]
