@@ -44,9 +44,13 @@ def _is_number(value: Any) -> bool:
 
 
 class Signature:
-    """The signature function of one compiled ruleset (its `definition`)."""
+    """The signature function of one compiled ruleset (its `definition`).
 
-    __slots__ = ("_numeric", "_raw", "names")
+    `of` is generated Python (one tuple expression, no call per fact but the bisections): it runs for every
+    profile and every ruleset, so it is on the hot path.
+    """
+
+    __slots__ = ("names", "of")
 
     def __init__(self, definition: dict[str, Any]) -> None:
         constants: dict[str, set[Any]] = {}
@@ -55,24 +59,18 @@ class Signature:
                 for fact, constant in _tests(clause["m"]):
                     constants.setdefault(fact, set()).add(constant)
         self.names = tuple(sorted(constants))
-        # facts compared with numbers only → their sorted constants; the others are kept as values
-        self._numeric = {
-            fact: tuple(sorted(values)) for fact, values in constants.items() if all(map(_is_number, values))
-        }
-        self._raw = frozenset(constants) - frozenset(self._numeric)
-
-    def of(self, facts: dict[str, Any]) -> tuple[Any, ...]:
-        key: list[Any] = []
-        numeric = self._numeric
-        for name in self.names:
-            value = facts.get(name, ABSENT)
-            if value is ABSENT or value is None:
-                key.append(ABSENT if value is ABSENT else None)
-                continue
-            kind = type(value)
-            constants = numeric.get(name)
-            if constants is not None and (kind is int or kind is float):
-                key.append((kind, bisect_left(constants, value), bisect_right(constants, value)))
-            else:
-                key.append((kind, value))
-        return tuple(key)
+        namespace: dict[str, Any] = {"A": ABSENT, "NUM": (int, float), "bl": bisect_left, "br": bisect_right}
+        parts = []
+        for index, name in enumerate(self.names):
+            values = constants[name]
+            if all(map(_is_number, values)):  # compared with numbers only: where it lies among them
+                namespace[f"c{index}"] = tuple(sorted(values))
+                parts.append(
+                    f"((v.__class__, bl(c{index}, v), br(c{index}, v)) if (v := g({name!r}, A)).__class__ in NUM "
+                    "else (v.__class__, v))"
+                )
+            else:  # the value itself, with its type (True is not 1); absent and None differ
+                parts.append(f"((v := g({name!r}, A)).__class__, v)")
+        source = f"def of(facts):\n    g = facts.get\n    return ({', '.join(parts)}{',' if parts else ''})\n"
+        exec(compile(source, f"<signature of {len(self.names)} facts>", "exec"), namespace)
+        self.of = namespace["of"]
