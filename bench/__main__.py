@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-SECTIONS = ("bench.engine", "bench.ladder", "bench.http", "bench.batch")
+SECTIONS = ("bench.fast_path", "bench.engine", "bench.ladder", "bench.http", "bench.batch")
 
 
 def main() -> None:

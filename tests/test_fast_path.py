@@ -61,10 +61,10 @@ def test_generated_profiles_equal_the_reference_path(paths: tuple[Assessor, Asse
     asserted_before = fast.runtime.asserted
     # two passes in different batch compositions: the second is served from the cache across batches
     first = fast.assess_many(profiles)
-    second = fast.assess_many(profiles[::-1])[::-1]
+    second = fast.assess_many(profiles[:1000][::-1])[::-1]
     expected = reference.assess_many(profiles)
     assert not _differences(first, expected)
-    assert not _differences(second, expected)
+    assert not _differences(second, expected[:1000])
     tiers = {(t, s) for a in expected for t, s in a["ladder"]["summary"].items()}
     assert {s for _, s in tiers} == {"met", "not_met", "unknown"}  # the pool reaches every tier state
     for tier in {t for t, _ in tiers}:  # and each tier both ways
