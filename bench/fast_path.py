@@ -7,7 +7,7 @@ Figures are CPU time of this process (best of ROUNDS) — the machine is shared,
 than wall-clock time; the load average is printed beside them.
 
 - HNTE_BENCH_FAST_POOL: profiles of one application date for the speed lines (default 20,000);
-- HNTE_BENCH_DIFF: profiles of the differential check (default 100,000; dates over four years);
+- HNTE_BENCH_DIFF: profiles of the differential check (default 100,000; dates over four years; 0 skips it);
 - HNTE_BENCH_IMPACT_ROWS: firms of the impact run (default 100,000; 0 skips it).
 """
 
@@ -141,6 +141,8 @@ def speed() -> None:
 
 
 def differential() -> None:
+    if DIFF <= 0:
+        return
     packs = load_packs()
     fast, reference = Assessor(packs), Assessor(packs, reference=True)
     differing = compared = 0

@@ -58,7 +58,7 @@ class RulesEngineError(RuntimeError):
     pass
 
 
-SIGNATURES_PER_RULESET = 50_000  # the cache of one ruleset starts again when it holds this many
+SIGNATURES_PER_RULESET = 10_000  # the cache of one ruleset starts again when it holds this many (~10 MB)
 
 
 class DurableRuntime:
