@@ -15,10 +15,11 @@ class RowOutcome:
     assessment_json: str | None = None  # the contract output, when the output or the store needs it
     profile_json: str | None = None  # the profile as read, when the store needs it
     rendered: str | None = None  # the results-sheet row, rendered by the scoring process (batch.xlsx_out)
+    impact: dict[str, Any] | None = None  # a rule-change impact's record of the firm (engine.impact.firm_record)
 
     @property
     def ok(self) -> bool:
-        return self.summary is not None
+        return self.summary is not None or self.impact is not None
 
 
 def contract_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -122,8 +122,11 @@ class ChunkResult:
 Chunk = list[tuple[int, Any]] | bytes
 
 
-def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
-    """Score one chunk in this process. Every row gives exactly one outcome, in order."""
+def read_chunk(
+    request: ScoringRequest, chunk: Chunk
+) -> tuple[list[RowOutcome], list[tuple[RowOutcome, Profile]], list[int] | None]:
+    """A chunk's rows read and validated: every row's outcome (errors filled in), the valid profiles, and
+    for raw .xlsx chunks the row numbers present."""
     present = None
     if isinstance(chunk, bytes):
         assert request.sheet is not None
@@ -151,6 +154,17 @@ def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
             ]
             continue
         valid.append((outcome, profile))
+    if request.format == "jsonl":
+        for outcome in outcomes:
+            for error in outcome.errors or []:
+                error.pop("column", None)
+    return outcomes, valid, present
+
+
+def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
+    """Score one chunk in this process. Every row gives exactly one outcome, in order."""
+    outcomes, valid, present = read_chunk(request, chunk)
+    assessor = default_assessor()
     assessments = assessor.assess_many([profile for _, profile in valid])
     plans = _plans(assessor, [profile for _, profile in valid]) if request.plan else [None] * len(valid)
     for (outcome, _), assessment, plan in zip(valid, assessments, plans, strict=True):
@@ -161,10 +175,6 @@ def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
             outcome.rendered = render_result(outcome.summary)
         if request.keep_assessment:
             outcome.assessment_json = json.dumps(assessment, ensure_ascii=False, separators=(",", ":"))
-    if request.format == "jsonl":
-        for outcome in outcomes:
-            for error in outcome.errors or []:
-                error.pop("column", None)
     return ChunkResult(outcomes, present)
 
 
@@ -197,12 +207,14 @@ def _exit_when_orphaned(parent: int) -> None:
     os._exit(1)
 
 
-def _submit(pool: ProcessPoolExecutor, request: ScoringRequest, unit: Chunk) -> Future[ChunkResult]:
+def _submit(
+    pool: ProcessPoolExecutor, work: Callable[[Any, Chunk], ChunkResult], request: ScoringRequest, unit: Chunk
+) -> Future[ChunkResult]:
     # A scoring process may start during a submit: it inherits this thread's blocked Ctrl-C, so a Ctrl-C
     # while it boots (before _warm_up ignores it) cannot end it with a traceback. Ours is delivered after.
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        return pool.submit(score_rows, request, unit)
+        return pool.submit(work, request, unit)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
@@ -232,13 +244,15 @@ def score_stream(
     workers: int,
     on_chunk: Callable[[ChunkResult], None] | None = None,
     while_waiting: Callable[[], None] | None = None,
+    work: Callable[[Any, Chunk], ChunkResult] = score_rows,
 ) -> Iterator[RowOutcome]:
     """Outcomes for every chunk of `units`, in input order. workers = 0 scores in this process.
     `while_waiting` is called about every WAIT_STEP seconds while a chunk is being scored elsewhere: an
-    exception it raises (a stopping server) ends the scoring processes at once."""
+    exception it raises (a stopping server) ends the scoring processes at once. `work` (a module-level
+    function) does a chunk's work in a scoring process: scoring, or an impact (batch/impact.py)."""
     if workers <= 0:
         for unit in units:
-            result = score_rows(request, unit)
+            result = work(request, unit)
             if on_chunk:
                 on_chunk(result)
             yield from result.outcomes
@@ -258,7 +272,7 @@ def score_stream(
 
     try:
         for unit in units:
-            pending.append(_submit(pool, request, unit))
+            pending.append(_submit(pool, work, request, unit))
             while len(pending) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER + 1:
                 yield from collect()
         while pending:

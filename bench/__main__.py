@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-SECTIONS = ("bench.engine", "bench.ladder", "bench.http", "bench.batch", "bench.plan")
+SECTIONS = ("bench.fast_path", "bench.engine", "bench.ladder", "bench.http", "bench.batch", "bench.plan")
 
 
 def main() -> None:

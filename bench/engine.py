@@ -51,13 +51,13 @@ def main() -> None:
         chunk = derived[start : start + BATCH]
         groups = [[{n: d.facts[n] for n in g.fact_names if n in d.facts} for d in chunk] for g in compiled.first_stage]
         staged.append(groups)
-    first = [assessor.runtime.fire(g, facts) for g, facts in zip(compiled.first_stage, staged[0], strict=True)]
+    first = [assessor.runtime.fire_each(g, facts) for g, facts in zip(compiled.first_stage, staged[0], strict=True)]
     del first
     decision_facts = []
     for start in range(0, POOL, BATCH):
         fired: list[dict] = [{} for _ in range(min(BATCH, POOL - start))]
         for group, facts in zip(compiled.first_stage, staged[start // BATCH], strict=True):
-            for i, names in enumerate(assessor.runtime.fire(group, facts)):
+            for i, names in enumerate(assessor.runtime.fire_each(group, facts)):
                 fired[i].update(fired_by_target(group, names))
         decision_facts.append(
             [
@@ -74,8 +74,8 @@ def main() -> None:
     def bare() -> None:
         for groups, decisions in zip(staged, decision_facts, strict=True):
             for group, facts in zip(compiled.first_stage, groups, strict=True):
-                assessor.runtime.fire(group, facts)
-            assessor.runtime.fire(compiled.decision, decisions)
+                assessor.runtime.fire_each(group, facts)
+            assessor.runtime.fire_each(compiled.decision, decisions)
 
     def full() -> None:
         for start in range(0, POOL, BATCH):

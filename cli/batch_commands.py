@@ -190,7 +190,66 @@ def users_rotate(name: Annotated[str, typer.Argument(help="用户名 / user name
     )
 
 
+def impact(
+    pool: Annotated[Path, typer.Argument(help="企业名单 .xlsx / .csv / .jsonl / the pool of firms")],
+    override: Annotated[
+        Path,
+        typer.Option(
+            "--override",
+            help="修改文件（参数路径: 新值）或复制的规则包目录 / parameter paths → values (YAML), or a pack folder",
+        ),
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="影响工作簿 .xlsx / the impact workbook")
+    ] = None,
+    json_output: Annotated[
+        Path | None, typer.Option("--json", help="影响 JSON 文件，- 为标准输出 / the impact as JSON, - for stdout")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=0, help="评分进程数 / scoring processes (default: one per core)"),
+    ] = None,
+) -> None:
+    """规则修改影响 / Which firms of a pool flip verdict or tier under changed rules, on which criteria, by town."""
+    import json
+    import sys
+
+    from batch import InputRefused
+    from batch.impact import run_impact
+    from batch.impact_workbook import write_impact_workbook
+    from engine import default_assessor
+    from engine.impact import OverrideError, read_override
+
+    try:
+        chosen = read_override(override, default_assessor().packs)
+        run = run_impact(pool, chosen, workers)
+    except (InputRefused, OverrideError) as refused:
+        raise _refused(refused.message) from None
+    report = run.report
+    if output is not None:
+        write_impact_workbook(report, output)
+    if json_output is not None:
+        text = json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
+        if str(json_output) == "-":
+            sys.stdout.write(text)
+        else:
+            json_output.write_text(text, encoding="utf-8")
+    err.print(
+        f"{report['firms']} 家企业 firms · {report['flipped']} 家有变化 flip "
+        f"(结论 verdict {report['verdict_flips']}, 层级 tier {report['tier_flips']}) · "
+        f"{report['invalid_rows']} 行无效 invalid rows · {run.seconds:.1f} s",
+        highlight=False,
+    )
+    for town in report["by_town"]:
+        err.print(
+            f"  {town['town']}: {town['firms']} · 结论变化 verdict flips {town['verdict_flips']} "
+            f"(+{town['became_eligible']} / -{town['no_longer_eligible']}) · 层级变化 tier flips {town['tier_flips']}",
+            highlight=False,
+        )
+
+
 def register(app: typer.Typer) -> None:
+    app.command("impact")(impact)
     app.command("batch")(batch)
     app.command("template")(template)
     app.add_typer(users_app, name="users")

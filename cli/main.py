@@ -11,6 +11,7 @@ from rich.console import Console
 
 from cli.batch_commands import register as register_batch_commands
 from engine import NoPackInForce, ProfileInvalid, default_assessor, validate_profile
+from engine.detail import UnknownDetail, parse_detail, with_detail
 from engine.fields import field_for
 
 app = typer.Typer(help="高新技术企业申报预诊断 / HNTE pre-diagnosis", no_args_is_help=True, add_completion=False)
@@ -58,8 +59,17 @@ def assess(
     source: Annotated[str, typer.Argument(help="企业档案 JSON 文件，- 表示标准输入 / profile JSON file, - for stdin")],
     format: Annotated[Format, typer.Option("--format", "-f", help="text 报告或 json 契约输出")] = Format.text,
     lang: Annotated[Lang, typer.Option("--lang", help="报告语言 / report language")] = Lang.zh,
+    detail: Annotated[
+        str | None,
+        typer.Option("--detail", help="json: ladder = 每一层级的全部条件 / every tier's criteria (docs/ladder.md)"),
+    ] = None,
 ) -> None:
     """评估一家企业 / Assess one firm. Exit 0 for any verdict, 2 for invalid input."""
+    try:
+        details = parse_detail(detail)
+    except UnknownDetail as unknown:
+        err.print(f"--detail: {unknown.message['zh']} / {unknown.message['en']}")
+        raise typer.Exit(2) from None
     try:
         profile = validate_profile(_read(source))
         assessment = default_assessor().assess(profile)
@@ -70,7 +80,7 @@ def assess(
         err.print(f"{missing.message['zh']} / {missing.message['en']}")
         raise typer.Exit(2) from None
     if format is Format.json:
-        sys.stdout.write(json.dumps(assessment, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(with_detail(assessment, details), ensure_ascii=False, indent=2) + "\n")
     else:
         from cli.report import print_report
 

@@ -131,7 +131,26 @@ def _view(compiled_rule: CompiledRule) -> RuleView:
     )
 
 
-def fired_by_target(group: CompiledGroup, names: list[str]) -> dict[str, list[CompiledRule]]:
+# (id of the group, firings) → (the group, kept alive so that its id is not reused; the firings by target)
+_BY_TARGET: dict[tuple[int, tuple[str, ...]], tuple[CompiledGroup, dict[str, list[CompiledRule]]]] = {}
+_BY_TARGET_LIMIT = 100_000
+
+
+def fired_by_target(group: CompiledGroup, names: list[str] | tuple[str, ...]) -> dict[str, list[CompiledRule]]:
+    """The rules fired for one fact, by target. The firings of a signature are shared tuples
+    (engine/runtime.py), so their grouping is kept too: the result is shared, treat it as read-only."""
+    if isinstance(names, tuple):
+        key = (id(group), names)
+        cached = _BY_TARGET.get(key)
+        if cached is None:
+            if len(_BY_TARGET) >= _BY_TARGET_LIMIT:
+                _BY_TARGET.clear()
+            cached = _BY_TARGET[key] = (group, _by_target(group, names))
+        return cached[1]
+    return _by_target(group, names)
+
+
+def _by_target(group: CompiledGroup, names: list[str] | tuple[str, ...]) -> dict[str, list[CompiledRule]]:
     result: dict[str, list[CompiledRule]] = {}
     for name in names:
         rule = group.rules[name]

@@ -27,9 +27,13 @@ class Assessor:
     serialised by the runtime's lock.
     """
 
-    def __init__(self, packs: list[RulePack] | None = None, runtime: DurableRuntime | None = None) -> None:
+    def __init__(
+        self, packs: list[RulePack] | None = None, runtime: DurableRuntime | None = None, *, reference: bool = False
+    ) -> None:
+        """`reference=True` asserts every profile into durable-rules (no signature cache): the reference
+        path of the differential test and of `make bench`."""
         self.packs = packs if packs is not None else load_packs()
-        self.runtime = runtime or DurableRuntime()
+        self.runtime = runtime or DurableRuntime(cache=not reference)
         self._compiled: dict[tuple[str, dt.date | None], CompiledPack] = {}
         self._by_key: dict[str, tuple[CompiledPack, AssessmentBuilder]] = {}
         self._lock = threading.RLock()

@@ -7,6 +7,11 @@ of a process. The firing messages are JSON of the matched facts: only the fact i
 they are read with a regular expression instead of a full JSON parse (the parse cost more than the
 rules).
 
+Firings are cached by signature (engine/signature.py): a fact whose signature was seen before gets the rules
+durable-rules fired for the representative of that signature, and only facts with new signatures are
+asserted — in one session per batch, as before. `DurableRuntime(cache=False)` asserts every fact: the
+reference path that the differential test (tests/test_fast_path.py) compares the cached path with.
+
 durable-rules 2.0.28 crashes the process (segmentation fault) on some numbers in exponent notation
 (`1e-08`, `1e+20`) and refuses them in a ruleset (error 204); that is how Python's json writes very small
 or large floats, so every such number is rewritten in positional notation first.
@@ -23,6 +28,7 @@ import durable_rules_engine as dre
 import orjson
 
 from engine.compiler import BATCH_CAP, CompiledGroup
+from engine.signature import Signature
 
 _RULE_NAME = re.compile(r'^\{"([^"]+)"')
 _FACT_ID = re.compile(r'"id": ?(\d+)')
@@ -52,13 +58,21 @@ class RulesEngineError(RuntimeError):
     pass
 
 
-class DurableRuntime:
-    """One per process: the rulesets created so far and the lock around the C extension."""
+SIGNATURES_PER_RULESET = 10_000  # the cache of one ruleset starts again when it holds this many (~10 MB)
 
-    def __init__(self) -> None:
+
+class DurableRuntime:
+    """One per process: the rulesets created so far, the firings seen per signature, and the lock around
+    the C extension."""
+
+    def __init__(self, *, cache: bool = True) -> None:
         self._handles: dict[str, int] = {}
         self._sessions = itertools.count(1)
         self.lock = threading.RLock()
+        self.cache = cache
+        # ruleset name → (its signature function, signature → the rule names fired)
+        self._seen: dict[str, tuple[Signature, dict[tuple[Any, ...], tuple[str, ...]]]] = {}
+        self.asserted = 0  # facts asserted into durable-rules so far (the cache's misses)
 
     def handle(self, group: CompiledGroup) -> int:
         handle = self._handles.get(group.ruleset_name)
@@ -67,8 +81,43 @@ class DurableRuntime:
             self._handles[group.ruleset_name] = handle
         return handle
 
-    def fire(self, group: CompiledGroup, facts: list[dict[str, Any]]) -> list[list[str]]:
-        """Assert `facts` (at most BATCH_CAP) into a fresh session; the rule names fired for each fact."""
+    def fire(self, group: CompiledGroup, facts: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+        """The rule names fired for each of `facts` (any number of them): durable-rules fires once per
+        signature not seen before, in batches of at most BATCH_CAP; the rest come from the cache. The
+        tuples are shared between facts and calls."""
+        if not self.cache:
+            fired: list[tuple[str, ...]] = []
+            for start in range(0, len(facts), BATCH_CAP):
+                fired += map(tuple, self.fire_each(group, facts[start : start + BATCH_CAP]))
+            return fired
+        with self.lock:
+            entry = self._seen.get(group.ruleset_name)
+            if entry is None:
+                entry = self._seen[group.ruleset_name] = (Signature(group.definition), {})
+            signature, seen = entry
+            keys = list(map(signature.of, facts))
+            new: dict[tuple[Any, ...], int] = {}
+            for index, key in enumerate(keys):
+                if key not in seen and key not in new:
+                    new[key] = index
+            if new:
+                if len(seen) + len(new) > SIGNATURES_PER_RULESET:  # bounded: start again
+                    seen.clear()
+                    new = {}
+                    for index, key in enumerate(keys):
+                        new.setdefault(key, index)
+                pending = list(new.items())
+                for start in range(0, len(pending), BATCH_CAP):
+                    chunk = pending[start : start + BATCH_CAP]
+                    names = self.fire_each(group, [facts[index] for _, index in chunk])
+                    for (key, _), fired_names in zip(chunk, names, strict=True):
+                        seen[key] = tuple(fired_names)
+                    self.asserted += len(chunk)
+            return [seen[key] for key in keys]
+
+    def fire_each(self, group: CompiledGroup, facts: list[dict[str, Any]]) -> list[list[str]]:
+        """Assert every one of `facts` (at most BATCH_CAP) into a fresh session; the rule names fired for
+        each fact. Bare durable-rules: no cache."""
         if len(facts) > BATCH_CAP:
             raise ValueError(f"a batch holds at most {BATCH_CAP} facts")
         fired: list[list[str]] = [[] for _ in facts]

@@ -394,3 +394,23 @@ def firm_history(user: User, firm_id: int, url: str | None = None) -> tuple[Firm
         return None, []
     latest = entries[-1].assessment
     return FirmView(firm_id, latest.name, (latest.summary or {}).get("credit_code")), entries
+
+
+def pool_profiles(pool_id: int, url: str | None = None, batch: int = 1000):  # type: ignore[no-untyped-def]
+    """Every stored firm's input profile with its row, in row order, a batch at a time (a rule-change
+    impact assesses them again under changed packs)."""
+    last = 0
+    while True:
+        with session_scope(url) as session:
+            query = (
+                select(Assessment.id, Assessment.row, Assessment.profile)
+                .where(Assessment.pool_id == pool_id, Assessment.id > last)
+                .order_by(Assessment.id)
+                .limit(batch)
+            )
+            rows = list(session.execute(query))
+        for _, row, profile in rows:
+            yield row, profile
+        if len(rows) < batch:
+            return
+        last = rows[-1][0]

@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter
 
-from api.routers import assessments, batches, docs, health, plan_pages, plans, pools, rulepacks, selfcheck
+from api.routers import (
+    assessments,
+    batches,
+    docs,
+    health,
+    impact,
+    plan_pages,
+    plans,
+    pools,
+    rulepacks,
+    selfcheck,
+)
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -16,6 +27,8 @@ ROUTERS: list[APIRouter] = [
     plan_pages.pool_api,  # before pools: /v1/pools/{id}/plan
     plan_pages.pool_pages,
     batches.router,
+    impact.router,
+    impact.pages,
     pools.router,
     pools.pages,
 ]

@@ -12,6 +12,7 @@ from api.errors import field_errors_body
 from api.openapi import profile_request_body
 from api.schemas import Assessment, InvalidProfile, Refusal
 from engine import NoPackInForce, ProfileInvalid, validate_profile
+from engine.detail import UnknownDetail, parse_detail, with_detail
 
 router = APIRouter(prefix="/v1", tags=["assessments"])
 
@@ -30,8 +31,9 @@ def is_json_type(content_type: str | None) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
-def assessment_response(assessment: dict[str, Any]) -> Response:
-    body = orjson.dumps(assessment)
+def assessment_response(assessment: dict[str, Any], detail: frozenset[str] = frozenset()) -> Response:
+    """The contract's JSON; the ladder's criteria only with `detail` (engine/detail.py)."""
+    body = orjson.dumps(with_detail(assessment, detail))
     return Response(body, media_type="application/json", headers={"X-Rules-Version": assessment["rules_version"]})
 
 
@@ -43,6 +45,10 @@ def no_pack_response(missing: NoPackInForce) -> JSONResponse:
 @router.post(
     "/assessments",
     summary="Assess a company profile / 评估一家企业",
+    description=(
+        "`?detail=ladder` adds every tier's criteria, routes and score to `ladder` (docs/ladder.md); "
+        "by default the ladder gives each tier's status and what the next tier takes."
+    ),
     response_model=None,
     responses={
         200: {"model": Assessment, "description": "The assessment (contract v1)"},
@@ -62,6 +68,10 @@ async def create_assessment(request: Request) -> Response:
     settings = request.app.state.settings
     if not is_json_type(request.headers.get("content-type")):
         return JSONResponse({"detail": NOT_JSON["en"], "message": NOT_JSON}, status_code=415)
+    try:
+        detail = parse_detail(request.query_params.get("detail"))
+    except UnknownDetail as unknown:
+        return JSONResponse(field_errors_body([{"field": "detail", "message": unknown.message}]), status_code=422)
     body = await request.body()
     try:
         if len(body) > settings.validate_in_thread_bytes:
@@ -74,4 +84,4 @@ async def create_assessment(request: Request) -> Response:
         assessment = await engine.assess(profile)
     except NoPackInForce as missing:
         return no_pack_response(missing)
-    return assessment_response(assessment)
+    return assessment_response(assessment, detail)

@@ -1,0 +1,207 @@
+"""Fast path benchmark (issue 12): the signature-cached evaluator side by side with the reference path
+(every profile asserted into durable-rules) and with bare durable-rules, every pack in rules/; the
+differential check on 100,000 generated profiles; the size of the assessment JSON; the impact of one
+override over 100,000 firms.
+
+Figures are CPU time of this process (best of ROUNDS) — the machine is shared, and CPU time varies less
+than wall-clock time; the load average is printed beside them.
+
+- HNTE_BENCH_FAST_POOL: profiles of one application date for the speed lines (default 20,000);
+- HNTE_BENCH_DIFF: profiles of the differential check (default 100,000; dates over four years; 0 skips it);
+- HNTE_BENCH_IMPACT_ROWS: firms of the impact run (default 100,000; 0 skips it).
+"""
+
+import datetime as dt
+import gc
+import json
+import os
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from batch.triage import summarise
+from engine import Assessor, load_packs, validate_profile
+from engine.detail import with_detail
+from engine.runtime import DurableRuntime
+from fixtures.generator import ladder_pool, ladder_profile
+
+FAST_POOL = int(os.environ.get("HNTE_BENCH_FAST_POOL", "20000"))
+DIFF = int(os.environ.get("HNTE_BENCH_DIFF", "100000"))
+IMPACT_ROWS = int(os.environ.get("HNTE_BENCH_IMPACT_ROWS", "100000"))
+ROUNDS = 2
+BATCH = 500
+FOLDER = Path("var") / "bench"
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def cpu(work: Callable[[], Any], rounds: int = ROUNDS) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        gc.collect()
+        start = time.process_time()
+        work()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def line(label: str, seconds: float, count: int) -> None:
+    print(f"  {label:<62} {count / seconds:>8,.0f} profiles/s  {seconds / count * 1e6:>6,.0f} µs/profile (CPU)")
+
+
+def one_date_pool(count: int) -> list:  # type: ignore[type-arg]
+    rng = random.Random(20261201)
+    return [validate_profile(ladder_profile(rng, i, dt.date(2025, 6, 30))) for i in range(count)]
+
+
+class Recording(DurableRuntime):
+    """The reference runtime, keeping every batch it asserts: bare durable-rules replays them."""
+
+    def __init__(self) -> None:
+        super().__init__(cache=False)
+        self.batches: list[tuple[Any, list[dict[str, Any]]]] = []
+
+    def fire_each(self, group, facts):  # type: ignore[no-untyped-def]
+        self.batches.append((group, facts))
+        return super().fire_each(group, facts)
+
+
+def speed() -> None:
+    packs = load_packs()
+    national = [p for p in packs if p.family == "hnte-national"]
+    profiles = one_date_pool(FAST_POOL)
+    recording = Recording()
+    reference = Assessor(packs, recording)
+    fast = Assessor(packs)
+    fast_national = Assessor(national)
+    for assessor in (reference, fast, fast_national):
+        assessor.assess_many(profiles[:BATCH])  # rulesets created, code warm
+    print(
+        f"fast path — {FAST_POOL:,} profiles of one date (seeded, the ladder's sections filled), one process, "
+        f"best of {ROUNDS}; {load()}"
+    )
+
+    def in_batches(assessor: Assessor, then: Callable[[list[dict[str, Any]]], Any] | None = None) -> Callable[[], None]:
+        def work() -> None:
+            for start in range(0, len(profiles), BATCH):
+                assessments = assessor.assess_many(profiles[start : start + BATCH])
+                if then is not None:
+                    then(assessments)
+
+        return work
+
+    recording.batches.clear()
+    reference_seconds = cpu(in_batches(reference), rounds=1)
+    batches = list(recording.batches)
+
+    def bare() -> None:
+        for group, facts in batches:
+            recording.fire_each(group, facts)
+
+    bare_seconds = cpu(bare)
+    line("bare durable-rules: the reference path's facts, asserted and fired", bare_seconds, FAST_POOL)
+    line("reference path (every profile asserted), every pack", reference_seconds, FAST_POOL)
+    fast_seconds = cpu(in_batches(fast))
+    line("fast path (signature cache), every pack — the engine's dicts", fast_seconds, FAST_POOL)
+
+    def rows(assessments: list[dict[str, Any]]) -> None:
+        for index, assessment in enumerate(assessments):
+            summarise(index, assessment)
+
+    line("fast path, every pack + the workbook/pool-view summary", cpu(in_batches(fast, rows)), FAST_POOL)
+
+    def default_json(assessments: list[dict[str, Any]]) -> None:
+        for assessment in assessments:
+            orjson.dumps(with_detail(assessment))
+
+    def full_json(assessments: list[dict[str, Any]]) -> None:
+        for assessment in assessments:
+            orjson.dumps(assessment)
+
+    line("fast path, every pack + the default assessment JSON", cpu(in_batches(fast, default_json)), FAST_POOL)
+    line("fast path, every pack + the full JSON (?detail=ladder)", cpu(in_batches(fast, full_json)), FAST_POOL)
+    line("fast path, the national pack alone", cpu(in_batches(fast_national)), FAST_POOL)
+    print(
+        f"  facts asserted into durable-rules by the fast path: {fast.runtime.asserted:,} "
+        f"(the reference path: {sum(len(f) for _, f in batches):,} per pass)"
+    )
+    sizes = [len(orjson.dumps(with_detail(a))) for a in fast.assess_many(profiles)]
+    full = [len(orjson.dumps(a)) for a in fast.assess_many(profiles[:2000])]
+    over = sum(1 for s in sizes if s > 20_000)
+    print(
+        f"  assessment JSON, default view: mean {sum(sizes) / len(sizes) / 1000:.1f} kB, max {max(sizes) / 1000:.1f}"
+        f" kB, {over / len(sizes):.1%} above 20 kB; with ?detail=ladder: mean {sum(full) / len(full) / 1000:.1f} kB"
+    )
+
+
+def differential() -> None:
+    if DIFF <= 0:
+        return
+    packs = load_packs()
+    fast, reference = Assessor(packs), Assessor(packs, reference=True)
+    differing = compared = 0
+    started = time.perf_counter()
+    chunk: list = []  # type: ignore[type-arg]
+
+    def compare() -> None:
+        nonlocal differing, compared
+        for f, r in zip(fast.assess_many(chunk), reference.assess_many(chunk), strict=True):
+            differing += orjson.dumps(f) != orjson.dumps(r)
+        compared += len(chunk)
+        chunk.clear()
+
+    for data in ladder_pool(DIFF):
+        chunk.append(validate_profile(data))
+        if len(chunk) == 5000:
+            compare()
+    if chunk:
+        compare()
+    print(
+        f"differential — {compared:,} generated profiles (dates over four years, every pack): "
+        f"{differing} differ between the fast and the reference path ({time.perf_counter() - started:.0f} s)"
+    )
+
+
+def impact() -> None:
+    if IMPACT_ROWS <= 0:
+        return
+    from batch.impact import run_impact
+    from engine import default_assessor
+    from engine.impact import parse_override
+
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    path = FOLDER / f"impact-pool-{IMPACT_ROWS}.jsonl"
+    if not path.exists():
+        rng = random.Random(7)
+        with path.open("w", encoding="utf-8") as handle:
+            for index in range(IMPACT_ROWS):
+                handle.write(json.dumps(ladder_profile(rng, index), ensure_ascii=False) + "\n")
+    override = parse_override({"hnte-national-2016.small_firm_min_rd_ratio": 0.04}, default_assessor().packs)
+    before = os.times()
+    run = run_impact(path, override)
+    after = os.times()
+    cpu_seconds = (after.children_user + after.children_system + after.user + after.system) - (
+        before.children_user + before.children_system + before.user + before.system
+    )
+    report = run.report
+    print(
+        f"impact — one override over {IMPACT_ROWS:,} firms (.jsonl), every pack, a process per core: "
+        f"{run.seconds:.1f} s wall, {cpu_seconds / IMPACT_ROWS * 1e6:,.0f} µs CPU per firm (both sides); "
+        f"{report['flipped']:,} firms flip; {load()}"
+    )
+
+
+def main() -> None:
+    speed()
+    impact()
+    differential()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""How much of an assessment a client gets: the contract's fields always, the ladder's detail on request.
+
+An assessment with every tier's criteria, routes and score is some 45 kB of JSON, most of it the ladder's
+explanations that a page or a workbook shows only when asked. The default view keeps every field of
+contract v1 (docs/contract.md) as it is and, of the ladder (docs/ladder.md), what places the firm: each
+tier's status, title, rank, route and upkeep dates, the highest tier, the next tier with what it still
+lacks (a national criterion by its id and outcome: its entry is in `criteria`), the summary and the rule
+versions. `detail=ladder` (HTTP `?detail=ladder`, CLI `--detail ladder`)
+gives the whole ladder: each tier's criteria, routes and score too.
+"""
+
+from typing import Any
+
+LADDER = "ladder"
+DETAILS = (LADDER,)
+# the keys of a tier kept in the default view; the rest (criteria, routes, score, targets …) is detail
+TIER_KEYS = ("status", "status_label", "title", "rank", "rules_version", "route", "example", "upkeep")
+
+
+class UnknownDetail(ValueError):
+    def __init__(self, value: str) -> None:
+        self.message = {
+            "zh": f"未知的详细程度 {value!r}；可选：{', '.join(DETAILS)}",
+            "en": f"Unknown detail {value!r}; one of: {', '.join(DETAILS)}",
+        }
+        super().__init__(self.message["en"])
+
+
+def parse_detail(value: str | None) -> frozenset[str]:
+    """`ladder`, or a comma-separated list; empty or None: the default view."""
+    chosen = frozenset(part.strip() for part in (value or "").split(",") if part.strip())
+    for part in chosen:
+        if part not in DETAILS:
+            raise UnknownDetail(part)
+    return chosen
+
+
+def _tier_summary(tier: dict[str, Any]) -> dict[str, Any]:
+    return {key: tier[key] for key in TIER_KEYS if key in tier}
+
+
+def _next_tier(next_tier: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A national criterion the next tier lacks is named with its outcome; the whole entry is the
+    assessment's own `criteria[id]`, already in the view."""
+    if next_tier is None:
+        return None
+    failing = [
+        {key: entry[key] for key in ("id", "source", "passed", "gap")} if "source" in entry else entry
+        for entry in next_tier["failing"]
+    ]
+    return {**next_tier, "failing": failing}
+
+
+def with_detail(assessment: dict[str, Any], detail: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The assessment as a client asked for it (the engine's dicts are shared: nothing is changed)."""
+    ladder = assessment.get("ladder")
+    if ladder is None or LADDER in detail:
+        return assessment
+    view = dict(assessment)
+    view["ladder"] = {
+        **{key: value for key, value in ladder.items() if key != "tiers"},
+        "next_tier": _next_tier(ladder.get("next_tier")),
+        "tiers": {tier_id: _tier_summary(tier) for tier_id, tier in ladder["tiers"].items()},
+        "detail": "summary",
+    }
+    return view

@@ -1,0 +1,62 @@
+"""Firing signatures (engine/signature.py) against durable-rules itself: facts placed exactly at, just
+below and just above every threshold of every ruleset, absent, None, booleans and integers — the cached
+firings equal asserting each fact."""
+
+import math
+
+from engine import Assessor, load_packs, validate_profile
+from engine.facts import derive
+from engine.runtime import DurableRuntime
+from engine.signature import ABSENT, Signature
+from fixtures.generator import pool
+
+
+def _variants(facts: dict, signature: Signature, numeric: dict[str, tuple]) -> list[dict]:  # type: ignore[type-arg]
+    variants = []
+    for name in signature.names:
+        for constant in numeric.get(name, ()):
+            for value in (constant, math.nextafter(constant, -math.inf), math.nextafter(constant, math.inf)):
+                variants.append({**facts, name: value})
+            if float(constant).is_integer():
+                variants.append({**facts, name: int(constant)})
+        variants.append({k: v for k, v in facts.items() if k != name})  # absent
+    return variants
+
+
+def test_cached_firings_equal_durable_rules_at_every_threshold() -> None:
+    packs = load_packs()
+    assessor = Assessor([p for p in packs if p.family == "hnte-national"])
+    profiles = [validate_profile(p) for p in pool(40, seed=3)]
+    compiled, _ = assessor.compiled(assessor.pack_for(profiles[0].application_date), profiles[0].application_date)
+    derived = [derive(p, compiled.answer_fields) for p in profiles]
+    cached, reference = DurableRuntime(), DurableRuntime(cache=False)
+    checked = 0
+    for group in compiled.first_stage:
+        signature = Signature(group.definition)
+        namespace = signature.of.__globals__
+        numeric = {
+            name: namespace[f"c{index}"] for index, name in enumerate(signature.names) if f"c{index}" in namespace
+        }
+        assert numeric, f"{group.name}: no numeric threshold found"
+        facts = []
+        for d in derived:
+            base = {n: d.facts[n] for n in group.fact_names if n in d.facts}
+            facts += [base, *_variants(base, signature, numeric)]
+        assert cached.fire(group, facts) == reference.fire(group, facts)
+        checked += len(facts)
+        assert cached.asserted < checked  # signatures were shared
+    assert checked > 5_000
+
+
+def test_signatures_tell_apart_what_durable_rules_may_tell_apart() -> None:
+    definition = {
+        "r0": {"all": [{"m": {"$gte": {"x": 0.1}}}], "cap": 1},
+        "r1": {"all": [{"m": {"$and": [{"flag": True}, {"$lt": {"x": 3}}]}}], "cap": 1},
+    }
+    of = Signature(definition).of
+    assert of({"x": 0.2, "flag": True}) == of({"x": 2.5, "flag": True})  # same side of 0.1 and of 3
+    assert of({"x": 0.1, "flag": True}) != of({"x": 0.2, "flag": True})  # at a threshold vs above it
+    assert of({"x": 1, "flag": True}) != of({"x": 1.0, "flag": True})  # an integer and a float
+    assert of({"x": 1, "flag": True}) != of({"x": 1, "flag": 1})  # True is not 1
+    assert of({"flag": True}) != of({"x": None, "flag": True})  # absent is not None
+    assert of({"flag": True})[1] == (object, ABSENT)
