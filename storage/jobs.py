@@ -116,6 +116,7 @@ def run_job(
     """Score an uploaded file into its pool and its result workbook, writing progress as it goes.
     Never raises: a failure is logged, recorded on the job (in both languages) and on the pool."""
     from batch import InputRefused, run_batch
+    from batch.output import OutputRefused
     from storage.pools import PoolSink
 
     sink = PoolSink(pool_id, url)
@@ -136,6 +137,10 @@ def run_job(
         update_job(
             job_id, url, status="done", done_rows=report.rows, expected_rows=report.rows, result_path=str(result)
         )
+    except OutputRefused as refused:  # the server's own result folder: its path is not the user's business
+        log.error("batch job %s could not write its result: %s", job_id, refused.message["en"])
+        _finish_failed(job_id, sink, failure_message(refused), url)
+        result.unlink(missing_ok=True)
     except InputRefused as refused:
         log.info("batch job %s refused its file: %s", job_id, refused.message["en"])
         _finish_failed(job_id, sink, refused.message, url)

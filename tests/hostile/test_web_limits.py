@@ -13,6 +13,7 @@ import pytest
 
 from api.app import create_app
 from api.settings import Settings
+from engine.profile import MAX_INCIDENTS
 from storage.users import add_user
 from tests.api.conftest import make_client  # noqa: F401
 from tests.hostile.web_helpers import bearer, client, finished, jsonl, profiles, upload, upload_env  # noqa: F401
@@ -29,13 +30,24 @@ def hostile_list_profile(entries: int, seed: int) -> bytes:
     return json.dumps(profile, ensure_ascii=False).encode()
 
 
-def test_an_18000_entry_list_gets_a_small_capped_answer(make_client) -> None:  # noqa: F811
+def test_an_18000_entry_list_gets_a_small_answer(make_client) -> None:  # noqa: F811
     web = make_client()
     response = web.post("/v1/assessments", content=hostile_list_profile(18_000, 1))
     assert response.status_code == 422
+    assert len(response.content) < 100_000  # 11.5 MB before the caps
+    # past MAX_INCIDENTS the list is refused whole, in one error naming it, before its entries are read
+    errors = response.json()["errors"]
+    assert [error["field"] for error in errors] == ["incidents"]
+    assert f"{MAX_INCIDENTS:,}" in errors[0]["message"]["en"] or str(MAX_INCIDENTS) in errors[0]["message"]["en"]
+
+
+def test_the_errors_of_a_long_list_are_capped(make_client) -> None:  # noqa: F811
+    web = make_client()
+    response = web.post("/v1/assessments", content=hostile_list_profile(MAX_INCIDENTS, 1))
+    assert response.status_code == 422
     body = response.json()
-    assert len(response.content) < 100_000  # 11.5 MB before the cap
-    assert body["error_count"] >= 18_000 and body["errors_truncated"] is True
+    assert len(response.content) < 100_000
+    assert body["error_count"] >= 2 * MAX_INCIDENTS and body["errors_truncated"] is True
     assert len(body["errors"]) == len(body["detail"]) == 100
     assert body["errors"][0]["field"].startswith("incidents[0]")
     assert f"{body['error_count']:,}" in body["message"]["zh"] and "100" in body["message"]["en"]
