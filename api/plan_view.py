@@ -13,10 +13,10 @@ from engine.plan import Planner
 # the figures the report's what-if form lets the firm edit: (field, zh, en); year fields are the latest
 # window year's, the others are paths of the profile
 WHAT_IF_YEAR_FIELDS = (
-    ("sales_revenue", "销售收入（万元）", "Sales revenue (万元)"),
-    ("rd_expense", "研究开发费用（万元）", "R&D expense (万元)"),
-    ("rd_expense_domestic", "境内研究开发费用（万元）", "R&D expense in China (万元)"),
-    ("high_tech_revenue", "高新技术产品（服务）收入（万元）", "High-tech revenue (万元)"),
+    ("sales_revenue", "销售收入（万元）", "Sales revenue (10,000 CNY)"),
+    ("rd_expense", "研究开发费用（万元）", "R&D expense (10,000 CNY)"),
+    ("rd_expense_domestic", "境内研究开发费用（万元）", "R&D expense in China (10,000 CNY)"),
+    ("high_tech_revenue", "高新技术产品（服务）收入（万元）", "High-tech revenue (10,000 CNY)"),
     ("staff_sci_tech", "科技人员数", "S&T staff"),
     ("achievements_transformed", "科技成果转化数", "Transformations"),
 )

@@ -38,6 +38,7 @@ Kind = Literal[
 NUMBER_KINDS = frozenset({"money", "signed_money", "headcount", "count", "year"})
 YEAR_COLUMNS = section("years").slots or 3
 INCIDENT_ROWS = section("incidents").slots or 3
+PROJECTION_COLUMNS = section("projections").slots or 2
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,9 @@ GRADES = tuple(choice.code for choice in catalogue()["ip.advancement"].values)
 # is absent, so a form that leaves them all blank gives the v1 profile it gave before.
 LADDER_FIELDS = tuple(spec for s in sections() if s.ladder for spec in _fields(s.id))
 LADDER_YEAR_FIELDS = _fields("years", ladder=True)
+# The forward plan's expected figures of open years (docs/plan.md): the year table's inputs, every one of them,
+# in a collapsed part of the form; the year heads each column as in the year table.
+PROJECTION_FIELDS = _fields("projections", skip=("year",))
 # the ladder's sections as the form shows them: (legend zh, legend en, section prefix)
 LADDER_SECTIONS: tuple[tuple[str, str, str], ...] = tuple(
     (s.title.zh, s.title.en, f"{s.id}.") for s in sections() if s.ladder
@@ -123,6 +127,16 @@ class FormState:
     year_columns: int
     incident_rows: int
     errors: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    projection_columns: int = PROJECTION_COLUMNS
+
+    @property
+    def projections_open(self) -> bool:
+        """The collapsed projections part opens when a projected figure, or an error there, is in it (the
+        prefilled years alone do not open it)."""
+        return any(
+            name.startswith("projections[") and not name.endswith("].year") and value
+            for name, value in self.values.items()
+        ) or any(name.startswith("projections[") for name in self.errors)
 
     @property
     def ladder_open(self) -> bool:
@@ -143,6 +157,7 @@ class Converted:
     profile: dict[str, Any]
     year_column: list[int]  # profile years[i] came from form column year_column[i]
     incident_row: list[int]
+    projection_column: list[int] = field(default_factory=list)  # likewise for projections[i]
 
 
 # form → profile -----------------------------------------------------------------------------------
@@ -222,20 +237,11 @@ def profile_from_form(form: Mapping[str, str]) -> Converted:
         if value is not None:
             _put(profile, spec.name, value)
 
-    years, year_column = [], []
-    for column in range(_count(form, "years", YEAR_COLUMNS)):
-        entry: dict[str, Any] = {}
-        for spec in (*YEAR_FIELDS, *LADDER_YEAR_FIELDS):
-            value = _scalar(form.get(f"years[{column}].{spec.name}", ""), spec.kind)
-            if value is not None:
-                entry[spec.name] = value
-        if not entry:  # a column left blank: that year's entry is absent
-            continue
-        year_text = form.get(f"years[{column}].year", "").strip()
-        entry = {"year": _number(year_text, "count") if year_text else None, **entry}
-        years.append(entry)
-        year_column.append(column)
+    years, year_column = _year_entries(form, "years", (*YEAR_FIELDS, *LADDER_YEAR_FIELDS), YEAR_COLUMNS)
     profile["years"] = years
+    projections, projection_column = _year_entries(form, "projections", PROJECTION_FIELDS, PROJECTION_COLUMNS)
+    if projections:  # absent when none is typed: the profile stays what it was without the plan's inputs
+        profile["projections"] = projections
 
     incidents, incident_row = [], []
     for row in range(_count(form, "incidents", INCIDENT_ROWS)):
@@ -250,7 +256,26 @@ def profile_from_form(form: Mapping[str, str]) -> Converted:
         incidents.append(incident)
         incident_row.append(row)
     profile["incidents"] = incidents
-    return Converted(profile, year_column, incident_row)
+    return Converted(profile, year_column, incident_row, projection_column)
+
+
+def _year_entries(
+    form: Mapping[str, str], prefix: str, specs: tuple[Field, ...], minimum: int
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """The year entries of a year table (``years`` or ``projections``) and the form column of each."""
+    entries, columns = [], []
+    for column in range(_count(form, prefix, minimum)):
+        entry: dict[str, Any] = {}
+        for spec in specs:
+            value = _scalar(form.get(f"{prefix}[{column}].{spec.name}", ""), spec.kind)
+            if value is not None:
+                entry[spec.name] = value
+        if not entry:  # a column left blank: that year's entry is absent
+            continue
+        year_text = form.get(f"{prefix}[{column}].year", "").strip()
+        entries.append({"year": _number(year_text, "count") if year_text else None, **entry})
+        columns.append(column)
+    return entries, columns
 
 
 _YEAR_LIST_INPUTS = frozenset(spec.name for spec in LADDER_FIELDS if spec.kind == "year_list")
@@ -263,8 +288,9 @@ def errors_by_input(errors: list[dict[str, Any]], converted: Converted | None) -
         path = error["field"]
         if converted is not None:
             path = _form_path(path, "years", converted.year_column)
+            path = _form_path(path, "projections", converted.projection_column)
             path = _form_path(path, "incidents", converted.incident_row)
-        if path.startswith("years[") and path.endswith("]"):
+        if path.startswith(("years[", "projections[")) and path.endswith("]"):
             path += ".year"
         message = error["message"]
         listed, _, item = path.partition("[")
@@ -371,12 +397,33 @@ def form_from_profile(profile: Mapping[str, Any]) -> FormState:
         for spec in (*YEAR_FIELDS, *LADDER_YEAR_FIELDS):
             values[f"years[{column}].{spec.name}"] = _text(entry.get(spec.name))
     year_columns = len(numbered) + len(others)
+    projection_columns = _projection_values(profile, values, max(numbered))
 
     incidents = [i for i in profile.get("incidents") or [] if isinstance(i, Mapping)]
     for row, incident in enumerate(incidents):
         for name in ("kind", "date", "note"):
             values[f"incidents[{row}].{name}"] = _text(incident.get(name))
-    return FormState(values, year_columns, max(INCIDENT_ROWS, len(incidents) + 1))
+    return FormState(
+        values, year_columns, max(INCIDENT_ROWS, len(incidents) + 1), projection_columns=projection_columns
+    )
+
+
+def _projection_values(profile: Mapping[str, Any], values: dict[str, str], last_year: int) -> int:
+    """Fill the projections' inputs; returns how many columns. Without projections the columns are headed by the
+    years after the year table's last (the open years the plan asks about), ready to be typed in."""
+    entries = [e for e in profile.get("projections") or [] if isinstance(e, Mapping)]
+    years = [e.get("year") for e in entries]
+    proposed = (last_year + step for step in range(1, PROJECTION_COLUMNS + 1))
+    while len(years) < PROJECTION_COLUMNS:
+        year = next(proposed)
+        if year not in years:
+            years.append(year)
+    for column, year in enumerate(years):
+        entry = entries[column] if column < len(entries) else {}
+        values[f"projections[{column}].year"] = _text(year)
+        for spec in PROJECTION_FIELDS:
+            values[f"projections[{column}].{spec.name}"] = _text(entry.get(spec.name))
+    return len(years)
 
 
 def form_from_fields(fields: Mapping[str, str]) -> FormState:
@@ -385,6 +432,7 @@ def form_from_fields(fields: Mapping[str, str]) -> FormState:
         dict(fields),
         _count(fields, "years", YEAR_COLUMNS),
         _count(fields, "incidents", INCIDENT_ROWS),
+        projection_columns=_count(fields, "projections", PROJECTION_COLUMNS),
     )
 
 
@@ -403,6 +451,10 @@ def input_label(name: str, values: Mapping[str, str]) -> dict[str, str]:
         year = values.get(f"{prefix}].year", "")
         zh, en = _YEAR_LABELS.get(field_name, ("会计年度", "accounting year"))
         return {"zh": f"{year} 年 {zh}", "en": f"{year}: {en}"}
+    if prefix.startswith("projections["):
+        year = values.get(f"{prefix}].year", "")
+        zh, en = _YEAR_LABELS.get(field_name, ("会计年度", "accounting year"))
+        return {"zh": f"预计 {year} 年 {zh}", "en": f"projected {year}: {en}"}
     if prefix.startswith("incidents["):
         row = int(prefix[len("incidents[") :]) + 1 if prefix[len("incidents[") :].isdigit() else 0
         zh, en = _INCIDENT_LABELS.get(field_name, ("事件", "incident"))

@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from engine.citations import cite
-from engine.formatting import unit_name
+from engine.formatting import format_value, unit_name
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -79,6 +79,13 @@ def _cite(context: jinja2.runtime.Context, citation: str | None) -> str:
 
 
 @jinja2.pass_context
+def _money(context: jinja2.runtime.Context, value: Any) -> str:
+    """An amount in 万元 in the page's language: '710 万元' / 'CNY 7.1 million'."""
+    zh, en = format_value(value, "万元")
+    return en if context.get("lang") == "en" else zh
+
+
+@jinja2.pass_context
 def _unit(context: jinja2.runtime.Context, unit: str | None) -> str:
     return unit_name(unit, context.get("lang") or DEFAULT_LANG)
 
@@ -94,6 +101,7 @@ def _environment() -> jinja2.Environment:
     env.filters["bi"] = _bi
     env.filters["cite"] = _cite
     env.filters["unit"] = _unit
+    env.filters["money"] = _money
     return env
 
 

@@ -191,7 +191,7 @@ class RowReading:
 
     def column_path(self, field_path: str) -> str:
         """A validation error's path (list indexes of the compacted profile) → the column's key."""
-        match = re.match(r"(years|incidents)\[(\d+)\]", field_path)
+        match = re.match(r"(years|projections|incidents)\[(\d+)\]", field_path)
         if not match:
             return field_path
         slots = self.slots.get(match.group(1), [])

@@ -166,7 +166,7 @@ def render_ladder(assessment: dict[str, Any], lang: str = "zh") -> list[Renderab
             text.append(w.get(status, status), style=STATUS_STYLE.get(status, ""))
             names = [tiers[t]["title"][lang] for t in pool["tiers"] + pool["extra_tiers"]]
             text.append(f"  ({'、'.join(names) if lang == 'zh' else ', '.join(names)})\n", style="dim")
-        text.append(f"〔{w['citation']}: {pools['citation']}〕", style="dim")
+        text.append(f"〔{w['citation']}: {cite(pools['citation'], lang)}〕", style="dim")
         parts.append(Panel(text, title=w["pools"]))
     for missing in ladder.get("unavailable", []):
         parts.append(Text(f"{w['unavailable']}: {missing['message'][lang]}", style="dim"))

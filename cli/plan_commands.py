@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 
 from engine import NoPackInForce, ProfileInvalid, default_assessor, validate_profile
+from engine.citations import cite
+from engine.formatting import format_value
 
 out = Console()
 err = Console(stderr=True)
@@ -100,6 +102,12 @@ STATUS = {
 }
 
 
+def _money(value: Any, lang: str) -> str:
+    """An amount in 万元 in the reader's language: '710 万元' / 'CNY 7.1 million'."""
+    zh, en = format_value(value, "万元")
+    return zh if lang == "zh" else en
+
+
 def print_plan(result: dict[str, Any], lang: str) -> None:
     zh = lang == "zh"
     out.print(f"[bold]{'申报规划' if zh else 'Application plan'} — {result['company']['name']}[/bold]"
@@ -107,7 +115,7 @@ def print_plan(result: dict[str, Any], lang: str) -> None:
     if result["earliest_date"]:
         cost = result["earliest_cost"]
         out.print(f"{'最早可申报批次' if zh else 'Earliest feasible round'}: [bold]{result['earliest_date']}[/bold]"
-                  f"  {'方案成本' if zh else 'plan cost'} {cost} 万元")
+                  f"  {'方案成本' if zh else 'plan cost'} {_money(cost, lang)}")
     else:
         out.print(f"[bold red]{result['summary'][lang]}[/bold red]")
     for c in result["candidates"]:
@@ -118,10 +126,12 @@ def print_plan(result: dict[str, Any], lang: str) -> None:
         for reason in c["reasons"]:
             out.print(f"  ✗ {reason['message'][lang]}")
         for step in c["steps"]:
-            out.print(f"  • {step['title'][lang]} — {step['cost']} 万元  [{step['criterion']}]  {step['citation']}")
+            out.print(f"  • {step['title'][lang]} — {_money(step['cost'], lang)}  [{step['criterion']}]  "
+                      f"{cite(step['citation'], lang)}")
         if c["cost"] is not None:
             verified = c["verification"]
-            out.print(f"  {'合计' if zh else 'total'} {c['cost']} 万元；{'引擎复核' if zh else 'engine check'}: "
+            check = "；引擎复核" if zh else "; engine check"
+            out.print(f"  {'合计' if zh else 'total'} {_money(c['cost'], lang)}{check}: "
                       f"{verified['verdict'] if verified else '—'}")
         for least in c.get("least", []):
             out.print(f"  [dim]{'至少' if zh else 'at least'}: {least['message'][lang]}[/dim]")

@@ -146,3 +146,13 @@ def test_hnte_fields_lists_the_catalogue_in_each_language() -> None:
     assert "safety = 重大安全事故" in chinese.stdout
     assert "Sales revenue" in english.stdout and "10,000 CNY" in english.stdout
     assert "safety = Major safety accident" in english.stdout
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_english_plan_has_no_chinese_but_the_firms_own_data(name: str) -> None:
+    profile: dict[str, Any] = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    run = hnte("plan", "--lang", "en", str(EXAMPLES / f"{name}.json"))
+    assert run.returncode == 0, run.stderr
+    output = run.stdout.replace(profile["company"]["name"], "")
+    assert [line for line in output.splitlines() if CHINESE.search(line)] == []
+    assert "万元" not in output and "CNY" in output

@@ -17,6 +17,7 @@ from api.selfcheck_form import (
     IP_FIELDS,
     LADDER_FIELDS,
     LADDER_YEAR_FIELDS,
+    PROJECTION_FIELDS,
     RD_MANAGEMENT_FIELDS,
     YEAR_FIELDS,
     profile_from_form,
@@ -34,6 +35,7 @@ from tests.cases import base_profile
 FORM_SECTIONS = {
     "": COMPANY_FIELDS + IP_FIELDS + RD_MANAGEMENT_FIELDS + LADDER_FIELDS,
     "years[].": YEAR_FIELDS + LADDER_YEAR_FIELDS,
+    "projections[].": PROJECTION_FIELDS,
 }
 
 
@@ -78,10 +80,9 @@ def test_every_form_input_is_its_catalogue_entry(prefix: str) -> None:
 
 
 def test_the_form_asks_every_catalogue_field() -> None:
-    asked = {f"years[].{spec.name}" for spec in FORM_SECTIONS["years[]."]} | {
-        spec.name for spec in FORM_SECTIONS[""]
-    }
-    asked |= {"years[].year", "incidents[].kind", "incidents[].date", "incidents[].note"}  # the year table, incidents
+    asked = {f"{prefix}{spec.name}" for prefix, specs in FORM_SECTIONS.items() for spec in specs}
+    # the year tables' head row, the incident rows
+    asked |= {"years[].year", "projections[].year", "incidents[].kind", "incidents[].date", "incidents[].note"}
     assert asked == set(catalogue())
 
 

@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, Response
 from api import plan_view as _report_section  # noqa: F401 — adds the 申报规划 section to the report
 from api.plan_pool import plan_view
 from api.pool_access import CurrentUser, StoredDataRoute, not_found
-from api.routers.pools import PoolId
 from api.schemas import INVALID_QUERY_422, REFUSED_401, REFUSED_404
 from api.templating import render, request_lang
 from engine import NoPackInForce, ProfileInvalid
@@ -67,18 +66,16 @@ def _differs(data: dict[str, Any], change: dict[str, Any]) -> bool:
 
 
 # --- the pool view's plan block: next-round candidates and the forecast by town -------------------------
+# the refusals every stored-data operation may answer with, documented as the pools router documents them
 pool_api = APIRouter(
     prefix="/v1", tags=["pools"], route_class=StoredDataRoute, responses={**REFUSED_401, **INVALID_QUERY_422}
 )
 pool_pages = APIRouter(include_in_schema=False, route_class=StoredDataRoute)
 
 
-@pool_api.get(
-    "/pools/{pool_id}/plan",
-    summary="Next-round candidates by plan cost, and the forecast by town / 下一批次候选与区镇预测",
-    responses=REFUSED_404,
-)
-def get_pool_plan(pool_id: PoolId, user: CurrentUser) -> Any:
+@pool_api.get("/pools/{pool_id}/plan", responses=REFUSED_404,
+              summary="Next-round candidates by plan cost, and the forecast by town / 下一批次候选与区镇预测")
+def get_pool_plan(pool_id: int, user: CurrentUser) -> Any:
     if get_pool(user, pool_id) is None:
         return not_found()
     return plan_view(iter_firms(pool_id, PoolFilter()))
