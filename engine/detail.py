@@ -5,8 +5,9 @@ explanations that a page or a workbook shows only when asked. The default view k
 contract v1 (docs/contract.md) as it is and, of the ladder (docs/ladder.md), what places the firm: each
 tier's status, title, rank, route and upkeep dates, the highest tier, the next tier with what it still
 lacks (a national criterion by its id and outcome: its entry is in `criteria`), the summary and the rule
-versions. `detail=ladder` (HTTP `?detail=ladder`, CLI `--detail ladder`)
-gives the whole ladder: each tier's criteria, routes and score too.
+versions, the five pools with their status and tiers, and each monitored item's outcome. `detail=ladder`
+(HTTP `?detail=ladder`, CLI `--detail ladder`) gives the whole ladder: each tier's criteria, routes and score,
+the pools' note and citation, and each monitored item's message, citation and convention too.
 """
 
 from typing import Any
@@ -51,6 +52,23 @@ def _next_tier(next_tier: dict[str, Any] | None) -> dict[str, Any] | None:
     return {**next_tier, "failing": failing}
 
 
+def _pools(pools: dict[str, Any] | None) -> dict[str, Any] | None:
+    if pools is None:
+        return None
+    return {"title": pools["title"], "pools": pools["pools"]}
+
+
+def _monitoring(monitoring: dict[str, Any] | None) -> dict[str, Any] | None:
+    if monitoring is None:
+        return None
+    criteria = {key: {"passed": item["passed"], "title": item["title"]} for key, item in monitoring["criteria"].items()}
+    kept = ("title", "rules_version", "last_plan", "effective_until")  # an ended plan's items are for reference
+    return {
+        **{key: monitoring[key] for key in kept if key in monitoring},
+        "criteria": criteria,
+    }
+
+
 def with_detail(assessment: dict[str, Any], detail: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The assessment as a client asked for it (the engine's dicts are shared: nothing is changed)."""
     ladder = assessment.get("ladder")
@@ -60,6 +78,8 @@ def with_detail(assessment: dict[str, Any], detail: frozenset[str] = frozenset()
     view["ladder"] = {
         **{key: value for key, value in ladder.items() if key != "tiers"},
         "next_tier": _next_tier(ladder.get("next_tier")),
+        **({"pools": _pools(ladder["pools"])} if "pools" in ladder else {}),
+        **({"monitoring": _monitoring(ladder["monitoring"])} if "monitoring" in ladder else {}),
         "tiers": {tier_id: _tier_summary(tier) for tier_id, tier in ladder["tiers"].items()},
         "detail": "summary",
     }

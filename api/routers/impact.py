@@ -20,6 +20,8 @@ from starlette.responses import Response
 
 from api.pool_access import CurrentUser, StoredDataRoute, not_found
 from api.routers.batches import XLSX_TYPE
+from api.routers.pools import PoolId
+from api.schemas import REFUSED_401, REFUSED_404, InvalidProfile, Refusal
 from api.templating import render
 from batch.impact import ImpactRequest, impact_rows, tally_outcomes
 from batch.impact_workbook import write_impact_workbook
@@ -89,9 +91,16 @@ def _allowed(user: User, pool_id: int) -> Response | None:
         'Body: `{"override": {"<pack id>.<parameter>": value, …}}`. Which firms flip verdict or tier and on '
         "which criteria, counts by town, by criterion and by tier. `?format=xlsx` gives the workbook. Bureau only."
     ),
+    responses={
+        400: {"model": Refusal, "description": "A body that is not JSON"},
+        **REFUSED_401,
+        403: {"model": Refusal, "description": "Not a bureau token: the impact is the bureau's alone"},
+        **REFUSED_404,
+        422: {"model": InvalidProfile, "description": "An unknown parameter or a value of the wrong kind, by field"},
+    },
 )
 def post_pool_impact(
-    pool_id: int,
+    pool_id: PoolId,
     user: CurrentUser,
     body: Annotated[dict[str, Any], Body()],
     format: Annotated[str, Query(pattern="^(json|xlsx)$")] = "json",

@@ -83,7 +83,7 @@ def test_the_bureau_gets_the_impact_of_an_override_on_a_stored_pool(client: Test
 
 def test_the_policy_page_edits_parameters_and_shows_the_impact(client: TestClient, stored: tuple) -> None:  # type: ignore[type-arg]
     bureau, agent, pool_id, firms = stored
-    client.cookies.set("hnte_token", bureau)
+    client.post("/pools/login", data={"token": bureau})  # a browser session of its own
     page = client.get(f"/pools/{pool_id}/impact", headers={"accept": "text/html"})
     assert page.status_code == 200
     assert 'name="p:hnte-national-2016.small_firm_min_rd_ratio" value="0.05"' in page.text
@@ -97,5 +97,6 @@ def test_the_policy_page_edits_parameters_and_shows_the_impact(client: TestClien
     assert 'value="0.04"' in result.text  # the edit stays in the form
     unchanged = client.post(f"/pools/{pool_id}/impact", data={}, headers={"accept": "text/html"})
     assert unchanged.status_code == 422 and "没有修改任何参数" in unchanged.text
-    client.cookies.set("hnte_token", agent)
+    client.cookies.clear()
+    client.post("/pools/login", data={"token": agent})
     assert client.get(f"/pools/{pool_id}/impact", headers={"accept": "text/html"}).status_code == 403
