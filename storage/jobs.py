@@ -138,7 +138,7 @@ def run_job(
             job_id, url, status="done", done_rows=report.rows, expected_rows=report.rows, result_path=str(result)
         )
     except OutputRefused as refused:  # the server's own result folder: its path is not the user's business
-        log.error("batch job %s could not write its result: %s", job_id, refused.message["en"])
+        log.exception("batch job %s could not write its result: %s", job_id, refused.message["en"])
         _finish_failed(job_id, sink, failure_message(refused), url)
         result.unlink(missing_ok=True)
     except InputRefused as refused:
