@@ -1,7 +1,6 @@
 """The report's what-if page: POST /report/what-if with the report's answers and a few edited figures →
 both assessments side by side (a plain form POST: the CSP allows no inline script)."""
 
-import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,6 +14,7 @@ from api.schemas import INVALID_QUERY_422, REFUSED_401, REFUSED_404
 from api.templating import render, request_lang
 from engine import NoPackInForce, ProfileInvalid
 from engine.plan.whatif import what_if
+from engine.validation import parse_json
 from storage.pools import PoolFilter, get_pool, iter_firms
 
 router = APIRouter(include_in_schema=False)
@@ -40,8 +40,8 @@ async def what_if_page(request: Request) -> HTMLResponse:
     lang = request_lang(request, lang_field if isinstance(lang_field, str) else None)
     carried = form.get("profile_json")
     try:
-        data = json.loads(carried, parse_float=Decimal) if isinstance(carried, str) else None
-    except json.JSONDecodeError:
+        data = parse_json(carried) if isinstance(carried, str) else None  # hostile JSON is refused, never a 500
+    except ProfileInvalid:
         data = None
     if not isinstance(data, dict):
         return render(request, "error.html", {"message": NOT_A_PROFILE}, status_code=422, lang=lang)

@@ -16,6 +16,7 @@ from api.routers.assessments import no_pack_response
 from engine import NoPackInForce, ProfileInvalid, validate_profile
 from engine.plan import Planner
 from engine.plan.whatif import what_if
+from engine.validation import parse_json
 
 router = APIRouter(prefix="/v1", tags=["plans"])
 
@@ -83,9 +84,9 @@ def _json(value: Any) -> Response:
              responses={422: {"description": "Invalid profile or options, every field error in both languages"}})
 async def create_plan(request: Request) -> Response:
     try:
-        body = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
-        return _error("(root)", "请求体不是有效的 JSON", "The body is not valid JSON")
+        body = parse_json(await request.body())  # hostile JSON (deep nesting, huge numbers) is refused, never a 500
+    except ProfileInvalid as invalid:
+        return JSONResponse(field_errors_body(invalid.errors), status_code=422)
     if not isinstance(body, dict):
         return _error("(root)", "请求体应为 JSON 对象", "The body must be a JSON object")
     wrapped = "profile" in body and "company" not in body
@@ -120,9 +121,9 @@ async def create_plan(request: Request) -> Response:
              responses={422: {"description": "Invalid profile, path or changed value, in both languages"}})
 async def create_what_if(request: Request) -> Response:
     try:
-        body = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
-        return _error("(root)", "请求体不是有效的 JSON", "The body is not valid JSON")
+        body = parse_json(await request.body())  # hostile JSON (deep nesting, huge numbers) is refused, never a 500
+    except ProfileInvalid as invalid:
+        return JSONResponse(field_errors_body(invalid.errors), status_code=422)
     if not isinstance(body, dict) or not isinstance(body.get("profile"), dict):
         return _error("profile", "缺少企业档案", "The profile is required")
     changes = body.get("changes")
