@@ -35,8 +35,11 @@ def parse_detail(value: str | None) -> frozenset[str]:
     return chosen
 
 
-def tier_summary(tier: dict[str, Any]) -> dict[str, Any]:
+def _tier_summary(tier: dict[str, Any]) -> dict[str, Any]:
     return {key: tier[key] for key in TIER_KEYS if key in tier}
+
+
+tier_summary = _tier_summary  # the engine builds the default view's tiers with it (engine/ladder.py)
 
 
 def _next_tier(next_tier: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -51,35 +54,34 @@ def _next_tier(next_tier: dict[str, Any] | None) -> dict[str, Any] | None:
     return {**next_tier, "failing": failing}
 
 
-def summary_view(ladder: dict[str, Any]) -> dict[str, Any]:
-    """The default view of a whole ladder section."""
-    return {
-        **{key: value for key, value in ladder.items() if key != "tiers"},
-        "next_tier": _next_tier(ladder.get("next_tier")),
-        "tiers": {tier_id: tier_summary(tier) for tier_id, tier in ladder["tiers"].items()},
-        "detail": "summary",
-    }
-
-
 def is_summary(assessment: dict[str, Any]) -> bool:
     """An assessment made without the ladder's detail (`Assessor.assess_many(..., ladder_detail=False)`)."""
     ladder = assessment.get("ladder")
     return ladder is not None and ladder.get("detail") == "summary"
 
 
+def summary_view(ladder: dict[str, Any]) -> dict[str, Any]:
+    """The default view of a whole ladder section, as `with_detail` gives it."""
+    return with_detail({"ladder": ladder})["ladder"]
+
+
 def with_detail(assessment: dict[str, Any], detail: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The assessment as a client asked for it (the engine's dicts are shared: nothing is changed).
 
-    An assessment made without the ladder's detail is already the default view; it cannot give the detail."""
-    ladder = assessment.get("ladder")
-    if ladder is None:
-        return assessment
+    An assessment made without the ladder's detail (`is_summary`) is already the default view, and cannot
+    give the detail."""
     if is_summary(assessment):
         if LADDER in detail:
             raise ValueError("the ladder's detail was not built for this assessment (ladder_detail=False)")
         return assessment
-    if LADDER in detail:
+    ladder = assessment.get("ladder")
+    if ladder is None or LADDER in detail:
         return assessment
     view = dict(assessment)
-    view["ladder"] = summary_view(ladder)
+    view["ladder"] = {
+        **{key: value for key, value in ladder.items() if key != "tiers"},
+        "next_tier": _next_tier(ladder.get("next_tier")),
+        "tiers": {tier_id: _tier_summary(tier) for tier_id, tier in ladder["tiers"].items()},
+        "detail": "summary",
+    }
     return view
