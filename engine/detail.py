@@ -54,17 +54,6 @@ def _next_tier(next_tier: dict[str, Any] | None) -> dict[str, Any] | None:
     return {**next_tier, "failing": failing}
 
 
-def is_summary(assessment: dict[str, Any]) -> bool:
-    """An assessment made without the ladder's detail (`Assessor.assess_many(..., ladder_detail=False)`)."""
-    ladder = assessment.get("ladder")
-    return ladder is not None and ladder.get("detail") == "summary"
-
-
-def summary_view(ladder: dict[str, Any]) -> dict[str, Any]:
-    """The default view of a whole ladder section, as `with_detail` gives it."""
-    return with_detail({"ladder": ladder})["ladder"]
-
-
 def with_detail(assessment: dict[str, Any], detail: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The assessment as a client asked for it (the engine's dicts are shared: nothing is changed).
 
@@ -85,3 +74,14 @@ def with_detail(assessment: dict[str, Any], detail: frozenset[str] = frozenset()
         "detail": "summary",
     }
     return view
+
+
+def is_summary(assessment: dict[str, Any]) -> bool:
+    """An assessment made without the ladder's detail (`Assessor.assess_many(..., ladder_detail=False)`)."""
+    ladder = assessment.get("ladder")
+    return ladder is not None and ladder.get("detail") == "summary"
+
+
+def summary_view(ladder: dict[str, Any]) -> dict[str, Any]:
+    """The default view of a whole ladder section, as `with_detail` gives it."""
+    return with_detail({"ladder": ladder})["ladder"]
