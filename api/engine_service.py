@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 class _Job:
     profile: Profile
     future: asyncio.Future[dict[str, Any]]
+    ladder_detail: bool = True
 
 
 def _settle(future: asyncio.Future[dict[str, Any]], result: dict[str, Any] | None, error: Exception | None) -> None:
@@ -69,11 +70,12 @@ class EngineService:
         except NoPackInForce:
             pass  # no national pack for today: dated requests can still be served
 
-    async def assess(self, profile: Profile) -> dict[str, Any]:
-        """The assessment of one profile. Raises NoPackInForce like the engine."""
+    async def assess(self, profile: Profile, *, ladder_detail: bool = True) -> dict[str, Any]:
+        """The assessment of one profile. Raises NoPackInForce like the engine. `ladder_detail=False`: the
+        ladder as the default view shows it, built directly (`Assessor.assess_many`)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
-        self._pending.append(_Job(profile, future))
+        self._pending.append(_Job(profile, future, ladder_detail))
         if not self._flush_scheduled:
             self._flush_scheduled = True
             loop.call_soon(self._flush, loop)
@@ -86,13 +88,15 @@ class EngineService:
         else:
             self._flush_scheduled = False
         batch = [job for job in batch if not job.future.done()]
-        if batch:
-            self._assess_batch(batch)
+        for ladder_detail in (False, True):  # the default view's requests, then those asking for the detail
+            jobs = [job for job in batch if job.ladder_detail is ladder_detail]
+            if jobs:
+                self._assess_batch(jobs, ladder_detail)
 
-    def _assess_batch(self, batch: list[_Job]) -> None:
+    def _assess_batch(self, batch: list[_Job], ladder_detail: bool = True) -> None:
         try:
             assessor = self._assessor_factory()
-            results = assessor.assess_many([job.profile for job in batch])
+            results = assessor.assess_many([job.profile for job in batch], ladder_detail=ladder_detail)
         except Exception:
             # One profile (say, a date no pack covers) must not fail the others: retry one by one.
             for job in batch:
@@ -105,7 +109,7 @@ class EngineService:
 
     def _assess_one(self, job: _Job) -> None:
         try:
-            result = self._assessor_factory().assess(job.profile)
+            result = self._assessor_factory().assess_many([job.profile], ladder_detail=job.ladder_detail)[0]
         except NoPackInForce as missing:
             _settle(job.future, None, missing)
             return

@@ -50,9 +50,21 @@ def impact_records(
     base = base or default_assessor()
     changed = changed_assessor(override, base)
     only = [profile for _, profile in profiles]
-    before = base.assess_many(only)
-    after = changed.assess_many(only)
+    # The ladder without its detail (Assessor.assess_many): a record names a tier's own criteria only for a
+    # tier whose status flips, so only the firms with such a tier are assessed again with the whole ladder.
+    before = base.assess_many(only, ladder_detail=False)
+    after = changed.assess_many(only, ladder_detail=False)
+    again = [i for i, (b, a) in enumerate(zip(before, after, strict=True)) if _tier_flips(b, a)]
+    if again:
+        again_profiles = [only[i] for i in again]
+        whole = zip(again, base.assess_many(again_profiles), changed.assess_many(again_profiles), strict=True)
+        for i, b, a in whole:
+            before[i], after[i] = b, a
     return [firm_record(row, b, a) for (row, _), b, a in zip(profiles, before, after, strict=True)]
+
+
+def _tier_flips(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    return (before.get("ladder") or {}).get("summary") != (after.get("ladder") or {}).get("summary")
 
 
 def impact_rows(request: ImpactRequest, chunk: Any) -> ChunkResult:

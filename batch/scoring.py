@@ -165,7 +165,9 @@ def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
     """Score one chunk in this process. Every row gives exactly one outcome, in order."""
     outcomes, valid, present = read_chunk(request, chunk)
     assessor = default_assessor()
-    assessments = assessor.assess_many([profile for _, profile in valid])
+    # a workbook row needs the ladder's tier statuses, not every tier's criteria: those are built only when
+    # the run keeps each assessment's JSON (which has the whole ladder)
+    assessments = assessor.assess_many([profile for _, profile in valid], ladder_detail=request.keep_assessment)
     plans = _plans(assessor, [profile for _, profile in valid]) if request.plan else [None] * len(valid)
     for (outcome, _), assessment, plan in zip(valid, assessments, plans, strict=True):
         outcome.summary = summarise(outcome.row, assessment)

@@ -1,7 +1,9 @@
 """Fast path benchmark (issue 12): the signature-cached evaluator side by side with the reference path
 (every profile asserted into durable-rules) and with bare durable-rules, every pack in rules/; the
 differential check on 100,000 generated profiles; the size of the assessment JSON; the impact of one
-override over 100,000 firms.
+override over 100,000 firms. The "no ladder detail" lines are what the API's default view, a workbook row
+and the pool view use (`Assessor.assess_many(..., ladder_detail=False)`); the lines before them build the
+whole ladder and trim it, as the engine did before.
 
 Figures are CPU time of this process (best of ROUNDS) — the machine is shared, and CPU time varies less
 than wall-clock time; the load average is printed beside them.
@@ -87,10 +89,12 @@ def speed() -> None:
         f"best of {ROUNDS}; {load()}"
     )
 
-    def in_batches(assessor: Assessor, then: Callable[[list[dict[str, Any]]], Any] | None = None) -> Callable[[], None]:
+    def in_batches(
+        assessor: Assessor, then: Callable[[list[dict[str, Any]]], Any] | None = None, ladder_detail: bool = True
+    ) -> Callable[[], None]:
         def work() -> None:
             for start in range(0, len(profiles), BATCH):
-                assessments = assessor.assess_many(profiles[start : start + BATCH])
+                assessments = assessor.assess_many(profiles[start : start + BATCH], ladder_detail=ladder_detail)
                 if then is not None:
                     then(assessments)
 
@@ -126,6 +130,10 @@ def speed() -> None:
 
     line("fast path, every pack + the default assessment JSON", cpu(in_batches(fast, default_json)), FAST_POOL)
     line("fast path, every pack + the full JSON (?detail=ladder)", cpu(in_batches(fast, full_json)), FAST_POOL)
+    # what the API's default view, a workbook row and the pool view use: the ladder without its detail
+    line("no ladder detail (ladder_detail=False) — the engine's dicts", cpu(in_batches(fast, None, False)), FAST_POOL)
+    line("no ladder detail + the workbook/pool-view summary", cpu(in_batches(fast, rows, False)), FAST_POOL)
+    line("no ladder detail + the default assessment JSON", cpu(in_batches(fast, default_json, False)), FAST_POOL)
     line("fast path, the national pack alone", cpu(in_batches(fast_national)), FAST_POOL)
     print(
         f"  facts asserted into durable-rules by the fast path: {fast.runtime.asserted:,} "

@@ -58,8 +58,14 @@ class Assessor:
     def assess(self, profile: Profile, pack: RulePack | None = None) -> dict[str, Any]:
         return self.assess_many([profile], pack)[0]
 
-    def assess_many(self, profiles: Sequence[Profile], pack: RulePack | None = None) -> list[dict[str, Any]]:
-        """Assessments in the order of `profiles`. Raises NoPackInForce if a date has no pack."""
+    def assess_many(
+        self, profiles: Sequence[Profile], pack: RulePack | None = None, *, ladder_detail: bool = True
+    ) -> list[dict[str, Any]]:
+        """Assessments in the order of `profiles`. Raises NoPackInForce if a date has no pack.
+
+        `ladder_detail=False` builds the ladder as the default view shows it (engine/detail.py) — equal to
+        `with_detail(assessment)` of the full one, without building every tier's criteria entries: what the
+        default JSON, a workbook row and the pool view need."""
         plans: dict[str, list[int]] = {}
         builders: dict[str, tuple[CompiledPack, AssessmentBuilder]] = {}
         for index, profile in enumerate(profiles):
@@ -73,7 +79,7 @@ class Assessor:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self._assess_planned(profiles, plans, builders, results)
+            self._assess_planned(profiles, plans, builders, results, ladder_detail)
         finally:
             if collecting:
                 gc.enable()
@@ -85,6 +91,7 @@ class Assessor:
         plans: dict[str, list[int]],
         builders: dict[str, tuple[CompiledPack, AssessmentBuilder]],
         results: list[dict[str, Any]],
+        ladder_detail: bool = True,
     ) -> None:
         for key, indexes in plans.items():
             compiled, builder = builders[key]
@@ -92,11 +99,13 @@ class Assessor:
             for start in range(0, len(indexes), size):
                 chunk = indexes[start : start + size]
                 for index, assessment in zip(
-                    chunk, self._run(compiled, builder, [profiles[i] for i in chunk]), strict=True
+                    chunk, self._run(compiled, builder, [profiles[i] for i in chunk], ladder_detail), strict=True
                 ):
                     results[index] = assessment
 
-    def _run(self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile]) -> list[dict[str, Any]]:
+    def _run(
+        self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile], ladder_detail: bool = True
+    ) -> list[dict[str, Any]]:
         derived = [derive(profile, compiled.answer_fields) for profile in profiles]
         first_stage: list[dict[str, list[CompiledRule]]] = [{} for _ in profiles]
         for group in compiled.first_stage:
@@ -130,7 +139,7 @@ class Assessor:
                 )
             )
         if self.ladder is not None:
-            self.ladder.attach(profiles, derived, assessments)
+            self.ladder.attach(profiles, derived, assessments, ladder_detail)
         return assessments
 
 

@@ -40,6 +40,9 @@ def _tier_summary(tier: dict[str, Any]) -> dict[str, Any]:
     return {key: tier[key] for key in TIER_KEYS if key in tier}
 
 
+tier_summary = _tier_summary  # the engine builds the default view's tiers with it (engine/ladder.py)
+
+
 def _next_tier(next_tier: dict[str, Any] | None) -> dict[str, Any] | None:
     """A national criterion the next tier lacks is named with its outcome; the whole entry is the
     assessment's own `criteria[id]`, already in the view."""
@@ -70,7 +73,14 @@ def _monitoring(monitoring: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def with_detail(assessment: dict[str, Any], detail: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The assessment as a client asked for it (the engine's dicts are shared: nothing is changed)."""
+    """The assessment as a client asked for it (the engine's dicts are shared: nothing is changed).
+
+    An assessment made without the ladder's detail (`is_summary`) is already the default view, and cannot
+    give the detail."""
+    if is_summary(assessment):
+        if LADDER in detail:
+            raise ValueError("the ladder's detail was not built for this assessment (ladder_detail=False)")
+        return assessment
     ladder = assessment.get("ladder")
     if ladder is None or LADDER in detail:
         return assessment
@@ -84,3 +94,14 @@ def with_detail(assessment: dict[str, Any], detail: frozenset[str] = frozenset()
         "detail": "summary",
     }
     return view
+
+
+def is_summary(assessment: dict[str, Any]) -> bool:
+    """An assessment made without the ladder's detail (`Assessor.assess_many(..., ladder_detail=False)`)."""
+    ladder = assessment.get("ladder")
+    return ladder is not None and ladder.get("detail") == "summary"
+
+
+def summary_view(ladder: dict[str, Any]) -> dict[str, Any]:
+    """The default view of a whole ladder section, as `with_detail` gives it."""
+    return with_detail({"ladder": ladder})["ladder"]

@@ -17,6 +17,7 @@ from typing import Any
 
 from engine.assessment import fired_by_target
 from engine.compiler import CompiledPack, compile_pack
+from engine.detail import summary_view, tier_summary
 from engine.facts import Derived
 from engine.ladder_facts import LadderFacts, base_facts, needs_own_facts, pack_facts
 from engine.ladder_pack import LadderPack, PoolFrame, Round, TierSpec, ladder_packs
@@ -39,6 +40,8 @@ class TierPlan:
     labels: dict[str, dict[str, str]]
     count_facts: tuple[str, str, str, str]
     cache: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
+    # the default view's tier (status, route …) per (status, route) when it has no upkeep dates: shared
+    heads: dict[tuple[str, str | None], dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -262,9 +265,17 @@ class LadderEvaluator:
 
     # evaluation -------------------------------------------------------------------------------------
     def attach(
-        self, profiles: Sequence[Profile], derived: Sequence[Derived], assessments: list[dict[str, Any]]
+        self,
+        profiles: Sequence[Profile],
+        derived: Sequence[Derived],
+        assessments: list[dict[str, Any]],
+        detail: bool = True,
     ) -> None:
-        """Adds `ladder` to each assessment (profiles of a batch may have different dates)."""
+        """Adds `ladder` to each assessment (profiles of a batch may have different dates).
+
+        `detail=False` builds the default view's ladder (engine/detail.py) directly: each tier's status,
+        route and dates, and the criteria entries of the next tier only — not every tier's criteria,
+        routes, score and targets that the view would drop."""
         by_date: dict[dt.date, list[int]] = {}
         for index, profile in enumerate(profiles):
             by_date.setdefault(profile.application_date, []).append(index)
@@ -272,14 +283,21 @@ class LadderEvaluator:
             plan = self.plan(date)
             chunk = [profiles[i] for i in indexes]
             bases = [base_facts(profiles[i], derived[i], assessments[i]) for i in indexes]
-            ladders = self._evaluate(plan, chunk, bases, [assessments[i] for i in indexes])
+            ladders = self._evaluate(plan, chunk, bases, [assessments[i] for i in indexes], detail)
             for index, ladder in zip(indexes, ladders, strict=True):
                 assessments[index]["ladder"] = ladder
 
     def _evaluate(
-        self, plan: DatePlan, profiles: list[Profile], bases: list[LadderFacts], assessments: list[dict[str, Any]]
+        self,
+        plan: DatePlan,
+        profiles: list[Profile],
+        bases: list[LadderFacts],
+        assessments: list[dict[str, Any]],
+        detail: bool = True,
     ) -> list[dict[str, Any]]:
         tiers: list[dict[str, Any]] = [{} for _ in profiles]
+        # without detail: what builds each tier's full output, for the one tier the default view explains
+        deferred: list[dict[str, _Deferred]] = [{} for _ in profiles]
         monitors: list[dict[str, Any] | None] = [None for _ in profiles]
         for pp in plan.packs:
             parameters = pp.compiled.parameters
@@ -323,9 +341,16 @@ class LadderEvaluator:
                 values = bases[i].values
                 for target_id, name in pp.exports:
                     values[name] = chosen[target_id].outcome
-                for tier in pp.tiers:
-                    tiers[i][tier.tier_id] = _tier(pp, tier, lf, chosen, routes[i].get(tier.tier_id), profiles[i])
-                for tier_id, target_ids in pp.ladder.targets_for.items():
+                if not detail:
+                    for tier in pp.tiers:
+                        states = routes[i].get(tier.tier_id)
+                        tiers[i][tier.tier_id] = _tier_head(tier, lf, chosen, states, profiles[i])
+                        deferred[i][tier.tier_id] = (pp, tier, lf, chosen, states, profiles[i])
+                    # the ladder's targets are not in the default view; the monitoring section is
+                else:
+                    for tier in pp.tiers:
+                        tiers[i][tier.tier_id] = _tier(pp, tier, lf, chosen, routes[i].get(tier.tier_id), profiles[i])
+                for tier_id, target_ids in pp.ladder.targets_for.items() if detail else ():
                     extra = {t: entry_of(chosen[t], lf, parameters) for t in target_ids if not chosen[t].not_applicable}
                     if extra and tier_id in tiers[i]:
                         if pp.last_plan:  # the ended plan's targets: for reference, not requirements
@@ -349,7 +374,15 @@ class LadderEvaluator:
                         section.update(_last_plan(pp, {}))
                         del section["targets"]
                     monitors[i] = section
+        if not detail:
+            return [
+                _summary_ladder(plan, t, a, m, d)
+                for t, a, m, d in zip(tiers, assessments, monitors, deferred, strict=True)
+            ]
         return [_ladder(plan, t, a, m) for t, a, m in zip(tiers, assessments, monitors, strict=True)]
+
+
+_Deferred = tuple["PackPlan", TierPlan, LadderFacts, dict[str, View], list[str] | None, Profile]
 
 
 def _counts(tier: TierPlan, values: dict[str, Any], chosen: dict[str, View]) -> list[str]:
@@ -447,6 +480,41 @@ def _tier(
     return result
 
 
+def _tier_head(
+    tier: TierPlan, lf: LadderFacts, chosen: dict[str, View], states: list[str] | None, profile: Profile
+) -> dict[str, Any]:
+    """The tier as the default view shows it — `tier_summary` of `_tier`'s output, without its entries."""
+    spec = tier.spec
+    status = chosen[spec.status].verdict or ""
+    route = None
+    if tier.routes:
+        states = states or [_route_state(criteria_ids, chosen) for _, criteria_ids in tier.routes]
+        met = [route_id for (route_id, _), state in zip(tier.routes, states, strict=True) if state == "met"]
+        route = met[0] if met and status == "met" else None
+    upkeep = spec.upkeep and profile.recognition is not None
+    if not upkeep:
+        cached = tier.heads.get((status, route))
+        if cached is not None:
+            return cached
+    result: dict[str, Any] = {"status": status, "status_label": tier.labels.get(status), **tier.static}
+    if tier.routes:
+        result["route"] = route
+    if upkeep:
+        values = lf.values
+        result["upkeep"] = {
+            "certificate_date": values["certificate_date"],
+            "valid_until": values["valid_until"],
+            "reapply_year": values["expiry_year"],
+            "annual_report": {"year": values["report_year"], "due": values["report_due"]},
+        }
+        return tier_summary(result)
+    head = tier_summary(result)
+    if len(tier.heads) >= CACHE_LIMIT:
+        tier.heads.clear()
+    tier.heads[(status, route)] = head
+    return head
+
+
 def _score(spec: TierSpec, values: dict[str, Any], chosen: dict[str, View]) -> dict[str, Any]:
     score = spec.score
     assert score is not None
@@ -500,6 +568,44 @@ def _ladder(
     if monitoring is not None:
         ladder["monitoring"] = monitoring
     return ladder
+
+
+def _summary_ladder(
+    plan: DatePlan,
+    heads: dict[str, Any],
+    assessment: dict[str, Any],
+    monitoring: dict[str, Any] | None,
+    deferred: dict[str, _Deferred],
+) -> dict[str, Any]:
+    """The default view's ladder (engine/detail.py `summary_view` of `_ladder`'s output): the tiers'
+    heads, and the full output of the next tier alone, whose criteria the view names."""
+    ordered = {tier_id: heads.get(tier_id) or tier_summary(plan.not_loaded[tier_id]) for tier_id in plan.order}
+    summary = {tier_id: tier["status"] for tier_id, tier in ordered.items()}
+    met = [t for t in plan.order if summary[t] == "met"]
+    highest = met[-1] if met else None
+    floor = plan.ranks[highest] if highest else None
+    next_id = next(
+        (t for t in plan.order if summary[t] != "met" and (floor is None or plan.ranks[t] > floor)),
+        None,
+    )
+    next_tier = None
+    if next_id:
+        full = _tier(*deferred[next_id]) if next_id in deferred else plan.not_loaded[next_id]
+        next_tier = _next(next_id, {next_id: full}, assessment)
+    ladder: dict[str, Any] = {
+        "highest_tier": highest,
+        "next_tier": next_tier,
+        "summary": summary,
+        "tiers": ordered,
+        "rules_versions": sorted({pp.version for pp in plan.packs}),
+    }
+    if plan.unavailable:
+        ladder["unavailable"] = plan.unavailable
+    if plan.pools is not None:
+        ladder["pools"] = _pools(plan.pools, summary)
+    if monitoring is not None:
+        ladder["monitoring"] = monitoring
+    return summary_view(ladder)
 
 
 # rounds, ended plans and the pool frame -------------------------------------------------------------

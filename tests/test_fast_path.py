@@ -14,6 +14,7 @@ import orjson
 import pytest
 
 from engine import Assessor, ProfileInvalid, load_packs, validate_profile
+from engine.detail import LADDER, with_detail
 from fixtures.generator import ladder_pool, pool
 from tests.cases import load_cases
 from tests.ladder.cases import ladder_cases
@@ -65,6 +66,12 @@ def test_generated_profiles_equal_the_reference_path(paths: tuple[Assessor, Asse
     expected = reference.assess_many(profiles)
     assert not _differences(first, expected)
     assert not _differences(second, expected[:1000])
+    # the default view built directly (no tier's criteria entries but the next tier's) is the reference
+    # path's full assessment trimmed by with_detail, byte for byte — and with_detail leaves it as it is
+    default_views = [with_detail(a) for a in expected]
+    summaries = fast.assess_many(profiles, ladder_detail=False)
+    assert not _differences(summaries, default_views)
+    assert not _differences([with_detail(a) for a in summaries], default_views)
     tiers = {(t, s) for a in expected for t, s in a["ladder"]["summary"].items()}
     assert {s for _, s in tiers} == {"met", "not_met", "unknown"}  # the pool reaches every tier state
     for tier in {t for t, _ in tiers}:  # and each tier both ways
@@ -84,6 +91,20 @@ def test_case_files_and_examples_equal_the_reference_path(paths: tuple[Assessor,
     assert not _differences(fast.assess_many(profiles), reference.assess_many(profiles))
     # one at a time too, as the API's smallest batches are
     assert not _differences([fast.assess(p) for p in profiles[:50]], reference.assess_many(profiles[:50]))
+    expected = [with_detail(a) for a in reference.assess_many(profiles)]
+    assert not _differences(fast.assess_many(profiles, ladder_detail=False), expected)
+    assert not _differences(reference.assess_many(profiles, ladder_detail=False), expected)
+
+
+def test_an_assessment_without_the_ladder_detail_cannot_give_it(paths: tuple[Assessor, Assessor]) -> None:
+    fast, _ = paths
+    profile = _valid(list(ladder_pool(1)))[0]
+    summary = fast.assess_many([profile], ladder_detail=False)[0]
+    assert summary["ladder"]["detail"] == "summary"
+    assert "criteria" not in next(iter(summary["ladder"]["tiers"].values()))
+    with pytest.raises(ValueError):
+        with_detail(summary, frozenset({LADDER}))
+    assert "criteria" in next(iter(fast.assess(profile)["ladder"]["tiers"].values()))
 
 
 def test_an_overridden_pack_equals_the_reference_path(paths: tuple[Assessor, Assessor]) -> None:

@@ -12,7 +12,7 @@ from api.errors import field_errors_body
 from api.openapi import profile_request_body
 from api.schemas import Assessment, InvalidProfile, Refusal
 from engine import NoPackInForce, ProfileInvalid, validate_profile
-from engine.detail import UnknownDetail, parse_detail, with_detail
+from engine.detail import LADDER, UnknownDetail, parse_detail, with_detail
 
 router = APIRouter(prefix="/v1", tags=["assessments"])
 
@@ -81,7 +81,8 @@ async def create_assessment(request: Request) -> Response:
     except ProfileInvalid as invalid:
         return JSONResponse(field_errors_body(invalid.errors, settings.max_reported_errors), status_code=422)
     try:
-        assessment = await engine.assess(profile)
+        # the ladder's criteria entries are built only when asked for (engine/detail.py)
+        assessment = await engine.assess(profile, ladder_detail=LADDER in detail)
     except NoPackInForce as missing:
         return no_pack_response(missing)
     return assessment_response(assessment, detail)

@@ -117,3 +117,23 @@ def test_a_bad_override_is_refused_in_both_languages(tmp_path: Path, content: st
     run = hnte("impact", str(pool), "--override", str(override), "--json", "-")
     assert run.returncode == 2
     assert words in run.stderr and any("\u4e00" <= ch <= "\u9fff" for ch in run.stderr)
+
+
+def test_the_records_equal_those_of_whole_assessments(firms: list[dict[str, Any]]) -> None:
+    """The impact assesses without the ladder's detail and again, whole, only the firms with a tier that
+    flips (batch.impact.impact_records): every record is what whole assessments give."""
+    from batch.impact import changed_assessor, impact_records
+    from engine.impact import firm_record, parse_override
+
+    base = default_assessor()
+    override = parse_override(OVERRIDE, base.packs)
+    changed = changed_assessor(override, base)
+    profiles = [(row, validate_profile(f)) for row, f in enumerate(firms, start=1)]
+    only = [p for _, p in profiles]
+    expected = [
+        firm_record(row, b, a)
+        for (row, _), b, a in zip(profiles, base.assess_many(only), changed.assess_many(only), strict=True)
+    ]
+    assert any(r["change"] and r["change"].get("tiers") for r in expected)  # tiers flip, with their criteria
+    assert any(c["criteria"] for r in expected if r["change"] for c in (r["change"].get("tiers") or {}).values())
+    assert json.dumps(impact_records(profiles, override, base)) == json.dumps(expected)
