@@ -149,7 +149,8 @@ def field_for(path: str) -> FieldSpec | None:
     if found is not None:
         return found
     matches = [spec for spec in specs.values() if spec.path.endswith(f".{path}") or spec.path.endswith(f"]{path}")]
-    return matches[0] if len(matches) == 1 else None
+    # a bare name is unambiguous when every field that has it reads the same (years[] and projections[])
+    return matches[0] if matches and all(spec.label == matches[0].label for spec in matches) else None
 
 
 def spellings(path: str) -> dict[str, str]:

@@ -196,3 +196,23 @@ def test_a_new_choice_field_needs_only_its_catalogue_entry_to_be_a_select_on_the
     assert (shown.zh, shown.en) == ("某选项", "Some choice")
     assert shown.options == (("a", "甲", "A one"), ("b", "乙", "B one"))
     assert entry.choice("乙") == entry.choice("b one") == "b"
+
+
+@pytest.mark.parametrize("section", ["years", "projections"])
+def test_a_part_above_its_whole_is_named_in_words_in_years_and_projections(section: str) -> None:
+    import json
+    from pathlib import Path
+
+    from engine import ProfileInvalid, validate_profile
+
+    example = Path(__file__).resolve().parents[1] / "fixtures" / "examples" / "eligible-firm.json"
+    profile = json.loads(example.read_text(encoding="utf-8"))
+    entry = dict(profile["years"][0], rd_expense=10, rd_expense_domestic=11)
+    profile[section] = [entry] if section == "projections" else [entry, *profile["years"][1:]]
+    with pytest.raises(ProfileInvalid) as refused:
+        validate_profile(profile)
+    (error,) = [e for e in refused.value.errors if e["field"] == f"{section}[0].rd_expense_domestic"]
+    assert error["message"] == {
+        "zh": "境内研究开发费用不得大于研究开发费用",
+        "en": "The R&D expense in China must not exceed the R&D expense",
+    }
