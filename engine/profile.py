@@ -8,6 +8,7 @@ Cross-field rules raise errors named ``hnte_*`` whose bilingual text lives in ``
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -59,6 +60,8 @@ def _no_nul(value: str) -> str:
 
 def _bounded_int(value: Any) -> Any:
     """An integer field's magnitude bound; its type is then checked strictly by pydantic."""
+    if type(value) is int and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # the common case, first
+        return value
     if isinstance(value, Oversized) or (
         isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE
     ):
@@ -97,12 +100,43 @@ def _amount(value: Any, *, signed: bool) -> Decimal:
     return number
 
 
-def _unsigned(value: Any) -> Decimal:
-    return _amount(value, signed=False)
+FLOAT_MAX = float(MAX_MAGNITUDE)  # exact: 10^15 < 2^53
+DECIMAL_MAX = Decimal(MAX_MAGNITUDE)
 
 
-def _signed(value: Any) -> Decimal:
-    return _amount(value, signed=True)
+def _amount_check(*, signed: bool) -> Callable[[Any], Decimal]:
+    """_amount with a shortcut for the common inputs: a float, an int or a Decimal within the bounds and with
+    at most PLACES decimals is accepted without the general checks; every other input (and so every
+    refusal) is decided by _amount itself. tests/test_fast_validation.py checks that both always agree.
+
+    A float's repr is its shortest round-trip text, the text Decimal(str(value)) reads: from 1e-4 up to 1e16
+    it is positional ("729.26", "1.0") with no trailing zero beyond a lone ".0", so the digits after its point
+    are its decimals; below 1e-4 it has an exponent ("5e-05") and takes the general path.
+    """
+    float_low, float_high = (-FLOAT_MAX if signed else 0.0), FLOAT_MAX
+    int_low = -MAX_MAGNITUDE if signed else 0
+    decimal_low = -DECIMAL_MAX if signed else Decimal(0)
+
+    def check(value: Any) -> Decimal:
+        kind = type(value)
+        if kind is float:
+            if float_low <= value <= float_high:  # NaN fails both comparisons, ±inf the bounds
+                text = repr(value)
+                if len(text) - text.find(".") <= PLACES + 1 and "e" not in text:
+                    return Decimal(text)
+        elif kind is int:
+            if int_low <= value <= MAX_MAGNITUDE:
+                return Decimal(value)
+        elif kind is Decimal and value.is_finite() and decimal_low <= value <= DECIMAL_MAX:
+            if value.as_tuple().exponent >= -PLACES:  # type: ignore[operator]  # an int: the value is finite
+                return value
+        return _amount(value, signed=signed)
+
+    return check
+
+
+_unsigned = _amount_check(signed=False)
+_signed = _amount_check(signed=True)
 
 
 Money = Annotated[Decimal, BeforeValidator(_unsigned), Field(description="万元, ≥ 0, at most 4 decimals")]
@@ -156,7 +190,9 @@ class ContractModel(BaseModel):
     @classmethod
     def _null_is_absent(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v is not None or k in NULL_MEANS_UNKNOWN}
+            for value in data.values():  # most objects hold no null: they are passed on as they are
+                if value is None:
+                    return {k: v for k, v in data.items() if v is not None or k in NULL_MEANS_UNKNOWN}
         return data
 
 
