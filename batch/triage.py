@@ -93,6 +93,18 @@ def shortfall_key(shortfall: dict[str, Any]) -> str:
     return f"{place}:{shortfall['code']}"
 
 
+def _shortfall_keys(shortfalls: list[dict[str, Any]]) -> list[str]:
+    """shortfall_key of each shortfall, once each, in order (inline: ten or so a firm)."""
+    return list(
+        dict.fromkeys(
+            f"{s['criterion']}/{s.get('indicator')}.{s['item']}:{s['code']}"
+            if s.get("item")
+            else f"{s['criterion']}:{s['code']}"
+            for s in shortfalls
+        )
+    )
+
+
 def shortfall_label(key: str) -> dict[str, str]:
     place, code = key.rsplit(":", 1)
     target = place.rsplit(".", 1)[-1] if "/" in place else place
@@ -140,58 +152,92 @@ def _number(value: Any) -> Fraction | None:
     return Fraction(str(value))
 
 
-def _near(actual: Any, threshold: Any) -> bool:
-    """A cheap float pre-check (with slack) before the exact test; most firms are nowhere near."""
-    if type(actual) not in (int, float) or type(threshold) not in (int, float) or threshold <= 0:
+NUMBER_TYPES = (int, float)  # exactly these: not a bool, not a Decimal
+
+
+def within_margin_exactly(actual: int | float, threshold: int | float) -> bool:
+    """The definition: |actual − threshold| ≤ 10% × threshold, exactly, on the numbers as written (a float
+    as its shortest text: 0.055 is 55/1000, not the binary float nearest to it)."""
+    exact_actual, exact_threshold = _number(actual), _number(threshold)
+    if exact_actual is None or exact_threshold is None or exact_threshold <= 0:
         return False
-    return abs(actual - threshold) <= 0.11 * threshold
+    return abs(exact_actual - exact_threshold) <= BORDERLINE_MARGIN * exact_threshold
+
+
+# within_margin decides by floats only where the two sides differ by more than any rounding can move them:
+# a float lies within 2^-53 (relative) of its shortest text, and each of the three operations rounds by at
+# most 2^-53 of its result, so the error stays below 1e-15 × (|actual| + threshold), far inside RELATIVE_SLACK
+# (ABSOLUTE_SLACK for subnormal floats). Closer than that — a ratio exactly at its 10%, 0.055 against 0.05 —
+# the exact definition decides. tests/batch/test_borderline_exact.py checks the two against each other.
+RELATIVE_SLACK = 1e-9
+ABSOLUTE_SLACK = 1e-300  # where a subnormal float has no relative precision left
+
+
+def within_margin(actual: int | float, threshold: int | float) -> bool:
+    """within_margin_exactly, without fractions where integers or floats already tell (for numbers the
+    pre-check of borderline_reasons let through: exactly int or float, a positive threshold)."""
+    if type(actual) is int and type(threshold) is int:
+        return 10 * abs(actual - threshold) <= threshold  # × 10 on both sides: exact integers
+    difference, margin = abs(actual - threshold), threshold / 10
+    slack = RELATIVE_SLACK * (abs(actual) + abs(threshold)) + ABSOLUTE_SLACK
+    if difference < margin - slack:
+        return True
+    if difference > margin + slack:
+        return False
+    return within_margin_exactly(actual, threshold)  # also NaN and infinities (never decided above)
 
 
 def borderline_reasons(assessment: dict[str, Any]) -> list[dict[str, str]]:
     reasons: list[dict[str, str]] = []
     innovation = assessment["innovation"]
     low, high, mark = innovation["min"], innovation["max"], innovation["pass_mark"]
-    if assessment["criteria"][INNOVATION]["passed"] is None:
+    criteria = assessment["criteria"]
+    if criteria[INNOVATION]["passed"] is None:
         reasons.append(
             {
                 "zh": f"创新能力 {low}–{high} 分，跨越及格线 {mark} 分",
                 "en": f"Innovation score {low}–{high} points straddles the pass mark of {mark}",
             }
         )
-    for criterion_id, entry in assessment["criteria"].items():
+    for criterion_id, entry in criteria.items():
         if criterion_id == INNOVATION:
             continue
         raw_actual, raw_threshold = entry.get("actual"), entry.get("threshold")
-        if not _near(raw_actual, raw_threshold):
+        # a cheap float pre-check (with slack) before the exact test: most firms are nowhere near
+        if type(raw_actual) not in NUMBER_TYPES or type(raw_threshold) not in NUMBER_TYPES or raw_threshold <= 0:
             continue
-        actual, threshold = _number(raw_actual), _number(raw_threshold)
-        if actual is None or threshold is None or threshold <= 0:
+        if not abs(raw_actual - raw_threshold) <= 0.11 * raw_threshold or not within_margin(raw_actual, raw_threshold):
             continue
-        if abs(actual - threshold) <= BORDERLINE_MARGIN * threshold:  # exactly, as fractions
-            title = entry.get("title") or target_titles()[criterion_id].as_dict()
-            unit = entry.get("unit")
-            actual_zh, actual_en = format_value(raw_actual, unit)
-            threshold_zh, threshold_en = format_value(raw_threshold, unit)
-            reasons.append(
-                {
-                    "zh": f"{title['zh']}：{actual_zh}，距门槛 {threshold_zh} 不到 10%",
-                    "en": f"{title['en']}: {actual_en}, within 10% of the threshold {threshold_en}",
-                }
-            )
+        title = entry.get("title") or target_titles()[criterion_id].as_dict()
+        unit = entry.get("unit")
+        actual_zh, actual_en = format_value(raw_actual, unit)
+        threshold_zh, threshold_en = format_value(raw_threshold, unit)
+        reasons.append(
+            {
+                "zh": f"{title['zh']}：{actual_zh}，距门槛 {threshold_zh} 不到 10%",
+                "en": f"{title['en']}: {actual_en}, within 10% of the threshold {threshold_en}",
+            }
+        )
     return reasons
 
 
 def _main_shortfalls(assessment: dict[str, Any]) -> list[dict[str, Any]]:
-    """Failing criteria first, then unknown ones, then score items; at most MAIN_SHORTFALLS."""
+    """Failing criteria first, then unknown ones, then score items; at most MAIN_SHORTFALLS (in their
+    order within each group)."""
     criteria = assessment["criteria"]
-
-    def rank(shortfall: dict[str, Any]) -> int:
+    failing: list[dict[str, Any]] = []
+    unknown: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
+    for shortfall in assessment["shortfalls"]:
         if shortfall.get("item"):
-            return 3
-        passed = criteria.get(shortfall["criterion"], {}).get("passed")
-        return 1 if passed is False else 2
-
-    return sorted(assessment["shortfalls"], key=rank)[:MAIN_SHORTFALLS]
+            items.append(shortfall)
+        elif criteria.get(shortfall["criterion"], {}).get("passed") is False:
+            failing.append(shortfall)
+            if len(failing) == MAIN_SHORTFALLS:
+                break  # nothing can come before these
+        else:
+            unknown.append(shortfall)
+    return (failing + unknown + items)[:MAIN_SHORTFALLS]
 
 
 @dataclass
@@ -241,6 +287,18 @@ def summarise(row: int, assessment: dict[str, Any]) -> FirmSummary:
     company = assessment["company"]
     criteria = assessment["criteria"]
     main = _main_shortfalls(assessment)
+    outcomes: dict[str, bool | None] = {}
+    gaps: dict[str, Any] = {}
+    failing: list[str] = []
+    unknown: list[str] = []
+    for criterion_id, entry in criteria.items():  # one pass for the four per-criterion fields
+        passed = outcomes[criterion_id] = entry["passed"]
+        gaps[criterion_id] = entry["gap"]
+        if passed is False:
+            failing.append(criterion_id)
+        elif passed is None:
+            unknown.append(criterion_id)
+    messages = [s["message"] for s in main if s.get("message")]
     return FirmSummary(
         row=row,
         name=company["name"],
@@ -252,15 +310,12 @@ def summarise(row: int, assessment: dict[str, Any]) -> FirmSummary:
         innovation_min=assessment["innovation"]["min"],
         innovation_max=assessment["innovation"]["max"],
         rules_version=assessment["rules_version"],
-        outcomes={cid: entry["passed"] for cid, entry in criteria.items()},
-        gaps={cid: entry["gap"] for cid, entry in criteria.items()},
-        failing=[cid for cid, entry in criteria.items() if entry["passed"] is False],
-        unknown=[cid for cid, entry in criteria.items() if entry["passed"] is None],
-        shortfall_keys=list(dict.fromkeys(shortfall_key(s) for s in assessment["shortfalls"])),
-        main_shortfalls={
-            "zh": "；".join(s["message"]["zh"] for s in main if s.get("message")),
-            "en": "; ".join(s["message"]["en"] for s in main if s.get("message")),
-        },
+        outcomes=outcomes,
+        gaps=gaps,
+        failing=failing,
+        unknown=unknown,
+        shortfall_keys=_shortfall_keys(assessment["shortfalls"]),
+        main_shortfalls={"zh": "；".join(m["zh"] for m in messages), "en": "; ".join(m["en"] for m in messages)},
         borderline=borderline_reasons(assessment),
         **tier_fields(assessment),
     )
