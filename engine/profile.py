@@ -34,6 +34,7 @@ PLACES = 4  # money and headcounts: at most 4 decimals (contract, "Units and num
 # Every number of a profile lies within ±MAX_MAGNITUDE (万元, heads, counts, years): far above any real firm,
 # and refused before any arithmetic, so an absurd figure (1e100000, a 5,000-digit count) costs nothing.
 MAX_MAGNITUDE = 10**15
+MIN_MAGNITUDE = -MAX_MAGNITUDE
 # Lists are bounded for the same reason: 25,000 incidents in a 1 MB body would cost a second of CPU each time.
 MAX_LIST = 300  # entries of `years` and of `recognition.annual_reports_filed` (1900–2200 holds 301 years)
 MAX_INCIDENTS = 1_000
@@ -60,7 +61,7 @@ def _no_nul(value: str) -> str:
 
 def _bounded_int(value: Any) -> Any:
     """An integer field's magnitude bound; its type is then checked strictly by pydantic."""
-    if type(value) is int and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # the common case, first
+    if type(value) is int and MIN_MAGNITUDE <= value <= MAX_MAGNITUDE:  # the common case, first
         return value
     if isinstance(value, Oversized) or (
         isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE
@@ -114,7 +115,7 @@ def _amount_check(*, signed: bool) -> Callable[[Any], Decimal]:
     are its decimals; below 1e-4 it has an exponent ("5e-05") and takes the general path.
     """
     float_low, float_high = (-FLOAT_MAX if signed else 0.0), FLOAT_MAX
-    int_low = -MAX_MAGNITUDE if signed else 0
+    int_low = MIN_MAGNITUDE if signed else 0
     decimal_low = -DECIMAL_MAX if signed else Decimal(0)
 
     def check(value: Any) -> Decimal:
