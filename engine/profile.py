@@ -113,6 +113,11 @@ def _amount_check(*, signed: bool) -> Callable[[Any], Decimal]:
     A float's repr is its shortest round-trip text, the text Decimal(str(value)) reads: from 1e-4 up to 1e16
     it is positional ("729.26", "1.0") with no trailing zero beyond a lone ".0", so the digits after its point
     are its decimals; below 1e-4 it has an exponent ("5e-05") and takes the general path.
+
+    Why not pydantic's own Decimal with ge/le/decimal_places/allow_inf_nan (issue 12 asked): measured on the
+    seeded pool it is about twice as slow as this (its decimal-places check calls Decimal methods per value),
+    and it does not say the same things — in lax mode it takes "3200" as a number, in strict mode it refuses
+    ints and floats given as Python values, and it names the magnitude limit "at most 1e15" per side.
     """
     float_low, float_high = (-FLOAT_MAX if signed else 0.0), FLOAT_MAX
     int_low = MIN_MAGNITUDE if signed else 0

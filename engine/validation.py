@@ -190,7 +190,12 @@ def _root_error(kind: str, ctx: dict[str, Any]) -> ProfileInvalid:
 
 def parse_json(text: str | bytes) -> Any:
     """JSON text → Python values, with numbers as validate_profile expects them; ProfileInvalid when
-    the text is not JSON or nests deeper than MAX_JSON_DEPTH. Never stalls or overflows on hostile input."""
+    the text is not JSON or nests deeper than MAX_JSON_DEPTH. Never stalls or overflows on hostile input.
+
+    Not pydantic's `validate_json` (issue 12 weighed it for the API body): its parser hands every number to
+    the validators as a binary float or an int, so 0.1000000000000000055511151231257827 would pass as 0.1
+    (the contract refuses its 34 decimals), 1.00000 would lose its written form, and a 51-digit number would
+    be converted instead of refused by its length; invalid JSON would read differently too."""
     try:
         data = json.loads(text, parse_float=_json_float, parse_int=_json_int)
     except RecursionError:
