@@ -148,7 +148,10 @@ _signed = _amount_check(signed=True)
 Money = Annotated[Decimal, BeforeValidator(_unsigned), Field(description="万元, ≥ 0, at most 4 decimals")]
 SignedMoney = Annotated[Decimal, BeforeValidator(_signed), Field(description="万元, at most 4 decimals")]
 Headcount = Annotated[Decimal, BeforeValidator(_unsigned), Field(description="annual average, ≥ 0, at most 4 decimals")]
-Count = Annotated[StrictInt, BeforeValidator(_bounded_int), Field(ge=0)]
+# The bounds come before the magnitude check so that pydantic-core applies them (after a BeforeValidator
+# pydantic would run them as Python functions, and the JSON schema would say "ge"/"le" instead of
+# "minimum"/"maximum"); the magnitude check still runs first, and the refusals read the same.
+Count = Annotated[StrictInt, Field(ge=0), BeforeValidator(_bounded_int)]
 WholeNumber = Annotated[StrictInt, BeforeValidator(_bounded_int)]
 Text = Annotated[str, AfterValidator(_no_nul)]
 
@@ -296,7 +299,7 @@ class Incident(ContractModel):
     note: Text | None = None
 
 
-Year = Annotated[StrictInt, BeforeValidator(_bounded_int), Field(ge=1900, le=2200)]
+Year = Annotated[StrictInt, Field(ge=1900, le=2200), BeforeValidator(_bounded_int)]  # bounds first: see Count
 
 
 # Optional sections of the cultivation ladder (docs/ladder.md). An absent section takes its defaults,

@@ -193,7 +193,7 @@ def parse_json(text: str | bytes) -> Any:
     the text is not JSON or nests deeper than MAX_JSON_DEPTH. Never stalls or overflows on hostile input.
 
     Not pydantic's `validate_json` (issue 12 weighed it for the API body): its parser hands every number to
-    the validators as a binary float or an int, so 0.1000000000000000055511151231257827 would pass as 0.1
+    the validators as a binary float or an int, so 0.1000000000000000055511151231257827 would pass rounded
     (the contract refuses its 34 decimals), 1.00000 would lose its written form, and a 51-digit number would
     be converted instead of refused by its length; invalid JSON would read differently too."""
     try:
