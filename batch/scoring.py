@@ -25,7 +25,7 @@ from batch.cells import number_or_plain, read_row
 from batch.columns import column_letter
 from batch.outcome import RowOutcome, Unreadable, printable
 from batch.triage import add_plan, summarise
-from batch.writers import render_result
+from batch.writers import render_outcome
 from batch.xlsx_in import XlsxSheet, parse_chunk
 from engine import NoPackInForce, Profile, ProfileInvalid, default_assessor, validate_profile
 from engine.validation import parse_json
@@ -173,10 +173,11 @@ def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
         outcome.summary = summarise(outcome.row, assessment)
         if plan is not None:
             add_plan(outcome.summary, plan)
-        if request.render_results:
-            outcome.rendered = render_result(outcome.summary)
         if request.keep_assessment:
             outcome.assessment_json = json.dumps(assessment, ensure_ascii=False, separators=(",", ":"))
+    if request.render_results:
+        for outcome in outcomes:
+            outcome.rendered = render_outcome(outcome)
     return ChunkResult(outcomes, present)
 
 
