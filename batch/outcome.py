@@ -16,7 +16,7 @@ class RowOutcome:
     profile_json: str | None = None  # the profile as read, when the store needs it
     # the outcome's workbook rows, rendered by the scoring process (batch.writers.render_outcome): the results
     # row (and a coaching candidate's summary line), or the errors-sheet rows; separated by xlsx_out.ROW_BREAK
-    rendered: str | None = None
+    rendered: bytes | None = None  # UTF-8
     impact: dict[str, Any] | None = None  # a rule-change impact's record of the firm (engine.impact.firm_record)
 
     @property

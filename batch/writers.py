@@ -207,17 +207,20 @@ class XlsxOutcomeWriter:
             if rendered is not None:
                 row, _, coaching = rendered.partition(ROW_BREAK)
             else:
-                row = render_cells([column.value(summary) for column in self.columns])
-                coaching = render_cells(borderline_entry(summary)) if summary.borderline else ""
+                row = render_cells([column.value(summary) for column in self.columns]).encode()
+                coaching = render_cells(borderline_entry(summary)).encode() if summary.borderline else b""
             self.results.append_rendered(row)
             if coaching:
                 # one line each in the file: a line feed in a cell's text is written as its character reference
-                self.borderline.write(coaching.replace("\n", "&#10;").encode() + b"\n")
+                self.borderline.write(coaching.replace(b"\n", b"&#10;") + b"\n")
         else:
             self.tally.with_errors += 1
-            rows = rendered.split(ROW_BREAK) if rendered is not None else map(render_cells, error_rows(outcome))
-            for row in rows:
-                self.errors.append_rendered(row)
+            if rendered is not None:
+                for row in rendered.split(ROW_BREAK):
+                    self.errors.append_rendered(row)
+            else:
+                for values in error_rows(outcome):
+                    self.errors.append(values)
 
     def close(self, notes: BatchNotes) -> None:
         SummarySheet(self, notes).write()
@@ -244,15 +247,15 @@ def render_result(summary: FirmSummary, columns: list[ResultColumn] | None = Non
     return render_cells([column.value(summary) for column in columns or result_columns()])
 
 
-def render_outcome(outcome: RowOutcome) -> str | None:
+def render_outcome(outcome: RowOutcome) -> bytes | None:
     """An outcome's workbook rows, rendered where the row was scored (RowOutcome.rendered, batch.xlsx_out): the
     results row and, for a coaching candidate, its line of the summary sheet; or the errors-sheet rows."""
     summary = outcome.summary
     if summary is not None:
-        row = render_result(summary)
-        return row + ROW_BREAK + render_cells(borderline_entry(summary)) if summary.borderline else row
+        row = render_result(summary).encode()
+        return row + ROW_BREAK + render_cells(borderline_entry(summary)).encode() if summary.borderline else row
     rows = error_rows(outcome)
-    return ROW_BREAK.join(render_cells(values) for values in rows) if rows else None
+    return ROW_BREAK.join(render_cells(values).encode() for values in rows) if rows else None
 
 
 class SummarySheet:
@@ -317,7 +320,7 @@ class SummarySheet:
         )
         self.writer.borderline.seek(0)
         for line in self.writer.borderline:
-            self.sheet.append_rendered(line.rstrip(b"\n").decode())
+            self.sheet.append_rendered(line.rstrip(b"\n"))
 
 
 def _csv_text(value: Any) -> Any:

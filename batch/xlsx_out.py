@@ -25,7 +25,8 @@ from xml.sax.saxutils import escape
 from batch.columns import column_letter
 
 ROW_MARK = "\x01"  # stands for the row number in a rendered row; the sheet fills it in
-ROW_BREAK = "\x02"  # between the rendered rows of one outcome (no rendered text holds a control character)
+ROW_BREAK = b"\x02"  # between the rendered rows of one outcome (no rendered text holds a control character)
+FLUSH_BYTES = 1 << 18  # rows are handed to the zip (and compressed) in blocks of about this size
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32_767
 FORBIDDEN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -86,23 +87,37 @@ class SheetLayout:
 
 
 class SheetStream:
-    """Rows appended in order; the XML goes to `out` (the zip member or a temporary file)."""
+    """Rows appended in order; the XML goes to `out` (the zip member or a temporary file), in blocks."""
 
     def __init__(self, layout: SheetLayout, out: IO[bytes]) -> None:
         self.layout = layout
         self.out = out
         self.rows = 0
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
         out.write(_sheet_head(layout).encode())
 
     def append(self, values: Sequence[Any], style: int = 0) -> None:
-        self.append_rendered(render_cells(values, style))
+        self.append_rendered(render_cells(values, style).encode())
 
-    def append_rendered(self, cells: str) -> None:
+    def append_rendered(self, cells: bytes) -> None:
+        """A row rendered by render_cells, as UTF-8."""
         self.rows += 1
-        number = str(self.rows)
-        self.out.write(f'<row r="{number}">{cells.replace(ROW_MARK, number)}</row>'.encode())
+        number = str(self.rows).encode()
+        row = b'<row r="' + number + b'">' + cells.replace(b"\x01", number) + b"</row>"
+        self._pending.append(row)
+        self._pending_bytes += len(row)
+        if self._pending_bytes >= FLUSH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self.out.write(b"".join(self._pending))
+            self._pending.clear()
+            self._pending_bytes = 0
 
     def finish(self) -> None:
+        self.flush()
         self.out.write(b"</sheetData></worksheet>")
 
 
