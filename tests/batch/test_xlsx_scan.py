@@ -176,3 +176,4 @@ def test_plain_rows_are_read_by_the_scanner() -> None:
     assert scan_rows(b"", root, chunk.replace(b"<v>12.5</v>", b"<f>A1</f><v>12.5</v>"), TABLES) is None
     other = b'<worksheet xmlns="urn:not-spreadsheetml">'  # ElementTree finds no rows there
     assert scan_rows(b"", other, chunk, TABLES) is None
+
