@@ -70,7 +70,7 @@ def scan_rows(
 ) -> list[tuple[str | None, Any]] | None:
     """(the row's r attribute, its cells — a list by column, or Unreadable) for every row of the chunk, or
     None when the chunk is not in the plain shape (ElementTree reads it then)."""
-    from batch.xlsx_in import CELL_ERRORS, LETTER_INDEX, _number, typed_value, unreadable_cell
+    from batch.xlsx_in import CELL_ERRORS, LETTER_INDEX, MAX_NUMBER_CHARS, typed_value, unreadable_cell
 
     try:
         text = chunk.decode("utf-8")
@@ -84,6 +84,7 @@ def scan_rows(
     cells: list[Any] | None = None
     marked: str | bool | None = None
     letter_index = LETTER_INDEX
+    entities = "&" in text
     for attributes, closed, end, letters, style, kind, inline, value, other in _token(prefix_bytes.decode()).findall(
         text
     ):
@@ -94,15 +95,20 @@ def scan_rows(
             if column < 0:
                 return None
             result: Any
-            if "&" in value:
+            if entities and "&" in value:
                 value = _ENTITY.sub(lambda found: _ENTITIES[found.group()], value)
             if inline:
                 result = value
             elif not value:
                 continue
             elif not kind and not (style and dated[style]):
-                try:
-                    result = _number(value)
+                try:  # a number, as batch.xlsx_in._number reads it (written out: most cells are numbers)
+                    if len(value) > MAX_NUMBER_CHARS:
+                        result = value.strip()
+                    elif "." in value or "E" in value or "e" in value:
+                        result = float(value)
+                    else:
+                        result = int(value)
                 except CELL_ERRORS as error:
                     result = unreadable_cell("n", error)
             else:
