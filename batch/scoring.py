@@ -201,17 +201,18 @@ def _warm_up(parent: int | None = None) -> None:
     # A scoring process allocates millions of short-lived objects per chunk and makes no reference cycles
     # (a collection after each chunk finds none): the automatic collector only traversed them, again and
     # again — about 12% of the CPU per row even with a 50,000-allocation threshold. It is off here, the
-    # long-lived objects (rule packs, compiled rulesets) are frozen out of reach, and one collection follows
-    # each chunk (_in_scoring_process), so a cycle would still be freed.
+    # long-lived objects (rule packs, compiled rulesets) are frozen out of reach, and one collection comes
+    # before each chunk (_in_scoring_process), so a cycle would still be freed.
     gc.freeze()
     gc.disable()
 
 
 def _in_scoring_process(work: Callable[[Any, Chunk], ChunkResult], request: Any, unit: Chunk) -> ChunkResult:
-    try:
-        return work(request, unit)
-    finally:
-        gc.collect()
+    # before the chunk, not after: the previous chunk's result has been sent and freed by now, so the
+    # collection only looks at what stayed (caches filled on the way), which is then frozen too
+    gc.collect()
+    gc.freeze()
+    return work(request, unit)
 
 
 def _exit_when_orphaned(parent: int) -> None:
