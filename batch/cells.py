@@ -23,6 +23,9 @@ from engine.profile import MAX_MAGNITUDE
 from engine.validation import MAX_NUMBER_CHARS
 
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+# What the self-check form strips from a typed number before reading it (api/selfcheck_form.py, `_number`):
+# thousands separators, ASCII or full-width, and spaces — so "12,000.5" and "12，000" read as on the form.
+THOUSANDS_SEPARATORS = (",", "，", " ")
 SLASH_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 YEAR_LIST_SEPARATORS = re.compile(r"[\s,，、;；]+")
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -46,16 +49,35 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
+SAFE_FLOAT = float(MAX_MAGNITUDE) / 2  # a float below it is within MAX_MAGNITUDE after rounding to 15 digits
+
+
 def _number(value: Any) -> Decimal:
+    kind = type(value)
+    if kind is float:
+        if -SAFE_FLOAT < value < SAFE_FLOAT:  # the common case, checked without Decimal arithmetic
+            return Decimal(format(value, ".15g"))  # what Excel holds: 15 significant digits
+    elif kind is int and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+        return Decimal(value)
+    return _any_number(value)
+
+
+def _any_number(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise CellError("应为数字，不能是是/否", "Must be a number, not yes/no")
+    if isinstance(value, str) and value.strip():
+        text = value
+        for separator in THOUSANDS_SEPARATORS:
+            text = text.replace(separator, "")
+    else:
+        text = None
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
         number = Decimal(format(value, ".15g"))  # what Excel holds: 15 significant digits
-    elif isinstance(value, str) and len(value) <= MAX_NUMBER_CHARS and PLAIN_NUMBER.fullmatch(value):
-        number = Decimal(value)
-    elif isinstance(value, str) and PLAIN_NUMBER.fullmatch(value[:MAX_NUMBER_CHARS]):
+    elif text is not None and len(text) <= MAX_NUMBER_CHARS and PLAIN_NUMBER.fullmatch(text):
+        number = Decimal(text)
+    elif text is not None and PLAIN_NUMBER.fullmatch(text[:MAX_NUMBER_CHARS]):
         raise TOO_LARGE
     else:
         raise CellError(f"应为数字，实为「{_shown(value)}」", f"Must be a number, got “{_shown(value)}”")
@@ -71,7 +93,7 @@ def _whole(value: Any) -> Any:
 
 def _date(value: Any) -> str:
     if isinstance(value, dt.datetime):
-        if value.time() != dt.time(0):
+        if value.hour or value.minute or value.second or value.microsecond:
             raise CellError("应为日期，不含时刻", "Must be a date without a time")
         return value.date().isoformat()
     if isinstance(value, dt.date):
@@ -168,9 +190,22 @@ def reader_for(key: str) -> Callable[[Any], Any]:
     """The function that reads a cell of the column `key` (a choice reads by its field's values)."""
     column = BY_KEY[key]
     if column.kind is Kind.choice:
-        spec = column.spec
-        return lambda value: _choice(value, spec)
+        return _choice_reader(column.spec)
     return _READERS[column.kind]
+
+
+def _choice_reader(spec: FieldSpec) -> Callable[[Any], str]:
+    known: dict[str, str] = {}  # spellings seen → their code (at most the field's spellings: few)
+
+    def read(value: Any) -> str:
+        code = known.get(value) if type(value) is str else None
+        if code is None:
+            code = _choice(value, spec)
+            if len(known) < 256:
+                known[value] = code
+        return code
+
+    return read
 
 
 def read_cell(column: Column, value: Any) -> Any:
@@ -211,7 +246,7 @@ def _cleaned(value: Any) -> Any:
 @cache
 def _plan(
     keys: tuple[str | None, ...],
-) -> tuple[tuple[int, str, Callable[[Any], Any], tuple[str, int | None, str | None]], ...]:
+) -> tuple[tuple[int, str, Callable[[Any], Any], str, int | None, str | None], ...]:
     """For a header: each read column's index, key, reader and place in the profile (computed once)."""
     plan = []
     for index, key in enumerate(keys):
@@ -221,10 +256,17 @@ def _plan(
         head = PATH_PART.fullmatch(parts[0])
         assert head is not None
         slot = int(head.group(2)) if head.group(2) is not None else None
-        plan.append(
-            (index, key, reader_for(key), (head.group(1), slot, parts[1] if len(parts) > 1 else None))
-        )
+        plan.append((index, key, reader_for(key), head.group(1), slot, parts[1] if len(parts) > 1 else None))
     return tuple(plan)
+
+
+@cache
+def _by_column(keys: tuple[str | None, ...]) -> tuple[Any, ...]:
+    """The plan by column index: a column's entry, or None for an ignored column."""
+    entries: list[Any] = [None] * len(keys)
+    for entry in _plan(keys):
+        entries[entry[0]] = entry
+    return tuple(entries)
 
 
 def read_row(keys: Sequence[str | None], cells: Sequence[Any]) -> RowReading:
@@ -233,33 +275,42 @@ def read_row(keys: Sequence[str | None], cells: Sequence[Any]) -> RowReading:
     lists: dict[str, dict[int, dict[str, Any]]] = {}
     errors: list[dict[str, Any]] = []
     width = len(cells)
-    for index, key, reader, (name, slot, inner) in _plan(tuple(keys)):
-        if index >= width:
-            break
-        value = cells[index]
-        if value is None:
+    columns = _by_column(keys if type(keys) is tuple else tuple(keys))
+    for entry, value in zip(columns, cells, strict=False):  # cells beyond the header: checked below
+        if value is None or entry is None:
             continue
-        if isinstance(value, Unreadable):
-            errors.append({"field": key, "column": column_letter(index), "message": value.message})
-            continue
-        if isinstance(value, str):
+        index, key, reader, name, slot, inner = entry
+        kind = type(value)
+        if kind is str:
             value = value.strip()
             if not value:
                 continue
-            if value.startswith("="):
+            if value[0] == "=":
                 errors.append({"field": key, "column": column_letter(index), "message": FORMULA_REFUSED.message})
                 continue
+        elif kind is Unreadable:
+            errors.append({"field": key, "column": column_letter(index), "message": value.message})
+            continue
         try:
             value = reader(value)
         except CellError as error:
             errors.append({"field": key, "column": column_letter(index), "message": error.message})
             continue
         if slot is not None:
-            lists.setdefault(name, {}).setdefault(slot, {})[inner] = value  # type: ignore[index]
+            entries = lists.get(name)
+            if entries is None:
+                entries = lists[name] = {}
+            entry = entries.get(slot)
+            if entry is None:
+                entry = entries[slot] = {}
+            entry[inner] = value  # type: ignore[index]
         elif inner is None:
             profile[name] = value
         else:
-            profile.setdefault(name, {})[inner] = value
+            group = profile.get(name)
+            if group is None:
+                group = profile[name] = {}
+            group[inner] = value
     for index in range(len(keys), width):
         if _cleaned(cells[index]) is not None:
             errors.append(

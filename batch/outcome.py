@@ -14,7 +14,9 @@ class RowOutcome:
     name: str | None = None  # the firm's name as read, when there is one (also for error rows)
     assessment_json: str | None = None  # the contract output, when the output or the store needs it
     profile_json: str | None = None  # the profile as read, when the store needs it
-    rendered: str | None = None  # the results-sheet row, rendered by the scoring process (batch.xlsx_out)
+    # the outcome's workbook rows, rendered by the scoring process (batch.writers.render_outcome): the results
+    # row (and a coaching candidate's summary line), or the errors-sheet rows; separated by xlsx_out.ROW_BREAK
+    rendered: bytes | None = None  # UTF-8
     impact: dict[str, Any] | None = None  # a rule-change impact's record of the firm (engine.impact.firm_record)
 
     @property

@@ -118,8 +118,10 @@ INSTRUCTIONS = (
         "Row 4 is an example (its name starts with 【示例】) and is not assessed: delete or overwrite it.",
     ),
     (
-        "金额单位为万元，最多 4 位小数；人数为全年平均数，可有小数。",
-        "Money in 10,000 CNY (万元), at most 4 decimals; staff are annual averages and may be fractional.",
+        "金额单位为万元，最多 4 位小数；人数为全年平均数，可有小数。"
+        "数字可带千分位逗号（如 12,000.5），与在线自检表单相同。",
+        "Money in 10,000 CNY (万元), at most 4 decimals; staff are annual averages and may be fractional. Numbers "
+        "may carry thousands separators (e.g. 12,000.5), as on the online self-check form.",
     ),
     (
         "三个会计年度各占一组列，填写年度（如 2024）及当年数据；不适用的年度整组留空。",

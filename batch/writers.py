@@ -34,7 +34,14 @@ from batch.triage import (
     shortfall_counts,
     target_titles,
 )
-from batch.xlsx_out import HEADER_STYLE, SheetLayout, StreamingWorkbook, is_formula_like, render_cells
+from batch.xlsx_out import (
+    HEADER_STYLE,
+    ROW_BREAK,
+    SheetLayout,
+    StreamingWorkbook,
+    is_formula_like,
+    render_cells,
+)
 from engine.assessment import CRITERIA
 
 OUTPUT_FORMATS = ("xlsx", "csv", "jsonl")
@@ -63,6 +70,9 @@ class ResultColumn:
     width: int = 12
 
 
+OUTCOME_TEXTS = {passed: f"{label.zh} {label.en}" for passed, label in OUTCOME_LABELS.items()}  # 通过 Pass …
+
+
 def _criterion_columns() -> list[ResultColumn]:
     columns = []
     titles = target_titles()
@@ -74,9 +84,7 @@ def _criterion_columns() -> list[ResultColumn]:
             ResultColumn(
                 f"{title.zh}",
                 f"{title.en}",
-                lambda s, c=criterion_id: (
-                    f"{OUTCOME_LABELS[s.outcomes.get(c)].zh} {OUTCOME_LABELS[s.outcomes.get(c)].en}"
-                ),
+                lambda s, c=criterion_id: OUTCOME_TEXTS[s.outcomes.get(c)],
                 width=10,
             )
         )
@@ -189,22 +197,30 @@ class XlsxOutcomeWriter:
             sheet.append([zh for zh, _ in headings], HEADER_STYLE)
             sheet.append([en for _, en in headings], HEADER_STYLE)
         self.tally = PoolTally()
-        self.borderline: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.borderline: IO[bytes] = tempfile.TemporaryFile("w+b")  # the coaching candidates' rendered lines
 
     def write(self, outcome: RowOutcome) -> None:
+        rendered = outcome.rendered if self.columns is result_columns() else None
         if outcome.summary is not None:
             summary = outcome.summary
             self.tally.add(summary)
-            if outcome.rendered is not None:
-                self.results.append_rendered(outcome.rendered)
+            if rendered is not None:
+                row, _, coaching = rendered.partition(ROW_BREAK)
             else:
-                self.results.append([column.value(summary) for column in self.columns])
-            if summary.borderline:
-                self.borderline.write(json.dumps(borderline_entry(summary), ensure_ascii=False) + "\n")
+                row = render_cells([column.value(summary) for column in self.columns]).encode()
+                coaching = render_cells(borderline_entry(summary)).encode() if summary.borderline else b""
+            self.results.append_rendered(row)
+            if coaching:
+                # one line each in the file: a line feed in a cell's text is written as its character reference
+                self.borderline.write(coaching.replace(b"\n", b"&#10;") + b"\n")
         else:
             self.tally.with_errors += 1
-            for values in error_rows(outcome):
-                self.errors.append(values)
+            if rendered is not None:
+                for row in rendered.split(ROW_BREAK):
+                    self.errors.append_rendered(row)
+            else:
+                for values in error_rows(outcome):
+                    self.errors.append(values)
 
     def close(self, notes: BatchNotes) -> None:
         SummarySheet(self, notes).write()
@@ -229,6 +245,17 @@ def borderline_entry(summary: FirmSummary) -> list[Any]:
 def render_result(summary: FirmSummary, columns: list[ResultColumn] | None = None) -> str:
     """A results row, rendered where the firm was scored (see batch.xlsx_out)."""
     return render_cells([column.value(summary) for column in columns or result_columns()])
+
+
+def render_outcome(outcome: RowOutcome) -> bytes | None:
+    """An outcome's workbook rows, rendered where the row was scored (RowOutcome.rendered, batch.xlsx_out): the
+    results row and, for a coaching candidate, its line of the summary sheet; or the errors-sheet rows."""
+    summary = outcome.summary
+    if summary is not None:
+        row = render_result(summary).encode()
+        return row + ROW_BREAK + render_cells(borderline_entry(summary)).encode() if summary.borderline else row
+    rows = error_rows(outcome)
+    return ROW_BREAK.join(render_cells(values).encode() for values in rows) if rows else None
 
 
 class SummarySheet:
@@ -293,7 +320,7 @@ class SummarySheet:
         )
         self.writer.borderline.seek(0)
         for line in self.writer.borderline:
-            self.line(*json.loads(line))
+            self.sheet.append_rendered(line.rstrip(b"\n"))
 
 
 def _csv_text(value: Any) -> Any:

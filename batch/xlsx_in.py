@@ -20,6 +20,7 @@ from openpyxl.utils.datetime import from_excel, from_ISO8601
 from batch.columns import column_letter
 from batch.limits import batch_limits, size_text
 from batch.outcome import InputRefused, Unreadable
+from batch.xlsx_scan import scan_rows
 from engine.validation import MAX_NUMBER_CHARS
 
 CHUNK_BYTES = 1 << 20  # about 500 rows of the template
@@ -185,35 +186,52 @@ def _number(text: str) -> int | float | str:
 
 
 def parse_chunk(
-    sheet: XlsxSheet, chunk: bytes, tables: BookTables | None = None
+    sheet: XlsxSheet, chunk: bytes, tables: BookTables | None = None, fast: bool = True
 ) -> tuple[list[tuple[int, Any]], list[int]]:
     """The rows of a chunk as (row number, cell values — or Unreadable for a row that cannot be read), and
     the numbers of every row element present (empty ones included, for counting the empty rows).
-    Formulas read as their text with a leading = (the batch refuses them); header rows are dropped."""
+    Formulas read as their text with a leading = (the batch refuses them); header rows are dropped.
+
+    A chunk in the plain shape that spreadsheet programs write is read by regular expressions
+    (batch.xlsx_scan); any other chunk — a formula, an entity, an unexpected attribute, XML that may not
+    parse — by ElementTree, row by row where it must be: the two give the same values (tests/batch/
+    test_xlsx_scan.py; `fast=False` reads by ElementTree alone)."""
     tables = tables or book_tables(sheet.path)
-    prefix = sheet.prefix.decode()
-    tag = MAIN_NS if not prefix else _namespace(sheet.root, prefix)
-    row_tag, cell_tag, value_tag, formula_tag, inline_tag = (tag + n for n in ("row", "c", "v", "f", "is"))
+    items = scan_rows(sheet.prefix, sheet.root, chunk, tables) if fast else None
+    if items is None:
+        items = _tree_rows(sheet, chunk, tables)
     rows: list[tuple[int, Any]] = []
     present: list[int] = []
     number = 0
-    for item in _row_elements(sheet, chunk, row_tag):
-        row, problem = (None, item[1]) if isinstance(item, tuple) else (item, None)
-        marked = item[0] if isinstance(item, tuple) else item.get("r")
+    for marked, cells in items:
         if marked is None or (marked.isdigit() and number < int(marked) <= MAX_ROW_NUMBER):
             number = int(marked) if marked else number + 1
             if number <= sheet.header_rows:
                 continue
         else:  # a row number that is not one, or out of order: counted after the previous row
             number = max(number + 1, sheet.header_rows + 1)
-            problem = problem or BAD_REFERENCE
+            if not isinstance(cells, Unreadable):
+                cells = BAD_REFERENCE
         present.append(number)
-        if row is None or problem is not None:
-            rows.append((number, problem))
+        if isinstance(cells, Unreadable):
+            rows.append((number, cells))
+        elif any(v is not None and not (isinstance(v, str) and not v.strip()) for v in cells):
+            rows.append((number, cells))
+    return rows, present
+
+
+def _tree_rows(sheet: XlsxSheet, chunk: bytes, tables: BookTables) -> Iterator[tuple[str | None, Any]]:
+    """(the row's r attribute, its cells or Unreadable) for each <row> element, parsed by ElementTree."""
+    prefix = sheet.prefix.decode()
+    tag = MAIN_NS if not prefix else _namespace(sheet.root, prefix)
+    row_tag, cell_tag, value_tag, formula_tag, inline_tag = (tag + n for n in ("row", "c", "v", "f", "is"))
+    for item in _row_elements(sheet, chunk, row_tag):
+        if isinstance(item, tuple):
+            yield item
             continue
         cells: list[Any] = []
         column = -1
-        for cell in row.iter(cell_tag):
+        for cell in item.iter(cell_tag):
             ref = cell.get("r")
             column = LETTER_INDEX.get(ref.rstrip("0123456789"), -2) if ref else column + 1
             if column < 0:
@@ -224,11 +242,7 @@ def parse_chunk(
             if column >= len(cells):
                 cells.extend([None] * (column + 1 - len(cells)))
             cells[column] = value
-        if column == -2:  # a cell reference that is not one
-            rows.append((number, BAD_REFERENCE))
-        elif any(v is not None and not (isinstance(v, str) and not v.strip()) for v in cells):
-            rows.append((number, cells))
-    return rows, present
+        yield item.get("r"), (BAD_REFERENCE if column == -2 else cells)
 
 
 def _parse(sheet: XlsxSheet, rows: bytes) -> Element:
@@ -267,12 +281,18 @@ def _cell_value(cell: Element, tables: BookTables, value_tag: str, formula_tag: 
     """The cell's value as openpyxl reads it, or Unreadable (a crafted or damaged cell: its row's error)."""
     try:
         return _raw_cell_value(cell, tables, value_tag, formula_tag, inline_tag)
-    except (ValueError, IndexError, KeyError, OverflowError, TypeError) as error:
-        return Unreadable(
-            f"单元格内容无法读取（类型「{str(cell.get('t', 'n'))[:10]}」，{type(error).__name__}）：文件损坏或被改动",
-            f"The cell cannot be read (type “{str(cell.get('t', 'n'))[:10]}”, {type(error).__name__}): a damaged "
-            "or altered file",
-        )
+    except CELL_ERRORS as error:
+        return unreadable_cell(cell.get("t", "n"), error)
+
+
+CELL_ERRORS = (ValueError, IndexError, KeyError, OverflowError, TypeError)
+
+
+def unreadable_cell(kind: str, error: Exception) -> Unreadable:
+    return Unreadable(
+        f"单元格内容无法读取（类型「{str(kind)[:10]}」，{type(error).__name__}）：文件损坏或被改动",
+        f"The cell cannot be read (type “{str(kind)[:10]}”, {type(error).__name__}): a damaged or altered file",
+    )
 
 
 def _raw_cell_value(cell: Element, tables: BookTables, value_tag: str, formula_tag: str, inline_tag: str) -> Any:
@@ -287,10 +307,14 @@ def _raw_cell_value(cell: Element, tables: BookTables, value_tag: str, formula_t
             return "".join(child.itertext())
     if not text:
         return None
-    kind = cell.get("t", "n")
+    return typed_value(cell.get("t", "n"), cell.get("s"), text, tables)
+
+
+def typed_value(kind: str, style: str | None, text: str, tables: BookTables) -> Any:
+    """A cell's <v> text by its type and style, as openpyxl reads it (ValueError and the like when it is not
+    one: the caller makes that the row's error)."""
     if kind == "n":
         value = _number(text)
-        style = cell.get("s")
         if style is not None and int(style) in tables.date_styles:
             try:
                 return from_excel(value, tables.epoch, timedelta=int(style) in tables.timedelta_styles)

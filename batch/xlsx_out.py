@@ -25,6 +25,8 @@ from xml.sax.saxutils import escape
 from batch.columns import column_letter
 
 ROW_MARK = "\x01"  # stands for the row number in a rendered row; the sheet fills it in
+ROW_BREAK = b"\x02"  # between the rendered rows of one outcome (no rendered text holds a control character)
+FLUSH_BYTES = 1 << 18  # rows are handed to the zip (and compressed) in blocks of about this size
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32_767
 FORBIDDEN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -44,25 +46,35 @@ def _text(value: str) -> str:
     return escape(FORBIDDEN_XML.sub("\ufffd", value))
 
 
+_NEEDS_CARE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what _text changes
+_CELL_START = [f'<c r="{letter}{ROW_MARK}"' for letter in _LETTERS]
+_INFINITE = (float("inf"), float("-inf"))
+
+
 def render_cells(values: Sequence[Any], style: int = 0) -> str:
     """One row's cells as SpreadsheetML, with ROW_MARK where the row number goes."""
     parts = []
+    styled = f' s="{style}"' if style else ""
     for index, value in enumerate(values):
         if value is None:
             continue
-        ref = _LETTERS[index]
-        styled = f' s="{style}"' if style else ""
-        if isinstance(value, bool):
-            value = TRUE_FALSE[0] if value else TRUE_FALSE[1]
-        if isinstance(value, int | float) and value == value and value not in (float("inf"), float("-inf")):
-            parts.append(f'<c r="{ref}{ROW_MARK}"{styled}><v>{value!r}</v></c>')
+        kind = type(value)
+        if kind is str:
+            text = value
+        elif kind is int or (kind is float and value == value and value not in _INFINITE):
+            parts.append(f"{_CELL_START[index]}{styled}><v>{value!r}</v></c>")
             continue
-        text = str(value)
-        if not style and is_formula_like(text):
-            styled = f' s="{QUOTED_STYLE}"'
-        parts.append(
-            f'<c r="{ref}{ROW_MARK}" t="inlineStr"{styled}><is><t xml:space="preserve">{_text(text)}</t></is></c>'
-        )
+        elif isinstance(value, bool):
+            text = TRUE_FALSE[0] if value else TRUE_FALSE[1]
+        elif isinstance(value, int | float) and value == value and value not in _INFINITE:
+            parts.append(f"{_CELL_START[index]}{styled}><v>{value!r}</v></c>")
+            continue
+        else:
+            text = str(value)
+        quoted = styled if style or not text.startswith(FORMULA_STARTS) else f' s="{QUOTED_STYLE}"'
+        if len(text) > MAX_CELL_CHARS or _NEEDS_CARE.search(text):
+            text = _text(text)
+        parts.append(f'{_CELL_START[index]} t="inlineStr"{quoted}><is><t xml:space="preserve">{text}</t></is></c>')
     return "".join(parts)
 
 
@@ -75,23 +87,37 @@ class SheetLayout:
 
 
 class SheetStream:
-    """Rows appended in order; the XML goes to `out` (the zip member or a temporary file)."""
+    """Rows appended in order; the XML goes to `out` (the zip member or a temporary file), in blocks."""
 
     def __init__(self, layout: SheetLayout, out: IO[bytes]) -> None:
         self.layout = layout
         self.out = out
         self.rows = 0
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
         out.write(_sheet_head(layout).encode())
 
     def append(self, values: Sequence[Any], style: int = 0) -> None:
-        self.append_rendered(render_cells(values, style))
+        self.append_rendered(render_cells(values, style).encode())
 
-    def append_rendered(self, cells: str) -> None:
+    def append_rendered(self, cells: bytes) -> None:
+        """A row rendered by render_cells, as UTF-8."""
         self.rows += 1
-        number = str(self.rows)
-        self.out.write(f'<row r="{number}">{cells.replace(ROW_MARK, number)}</row>'.encode())
+        number = str(self.rows).encode()
+        row = b'<row r="' + number + b'">' + cells.replace(b"\x01", number) + b"</row>"
+        self._pending.append(row)
+        self._pending_bytes += len(row)
+        if self._pending_bytes >= FLUSH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self.out.write(b"".join(self._pending))
+            self._pending.clear()
+            self._pending_bytes = 0
 
     def finish(self) -> None:
+        self.flush()
         self.out.write(b"</sheetData></worksheet>")
 
 

@@ -103,9 +103,36 @@ def run(source: Path, workers: int, plan: bool = False, rows: int = ROWS) -> tup
     return rows / seconds, peak / 1024, cpu / rows
 
 
+def reader_cost(source: Path, chunks: int = 8, rounds: int = 3) -> dict[str, float]:
+    """CPU per row of parsing the sheet's chunks in this process, by the regular expressions (the reading a
+    scoring process uses for plain chunks) and by ElementTree alone: best of `rounds`, interleaved."""
+    from batch.readers import open_source
+    from batch.xlsx_in import book_tables, parse_chunk
+
+    opened = open_source(source)
+    assert opened.sheet is not None and opened.chunks is not None
+    tables = book_tables(opened.sheet.path)
+    sample = [chunk for _, chunk in zip(range(chunks), opened.chunks, strict=False)]
+    opened.chunks.close()  # releases the zip
+    rows = sum(len(parse_chunk(opened.sheet, chunk, tables)[0]) for chunk in sample)
+    best = {"regular expressions": float("inf"), "ElementTree": float("inf")}
+    for _ in range(rounds):
+        for name, fast in (("regular expressions", True), ("ElementTree", False)):
+            started = time.process_time()
+            for chunk in sample:
+                parse_chunk(opened.sheet, chunk, tables, fast=fast)
+            best[name] = min(best[name], (time.process_time() - started) / rows)
+    return best
+
+
 def main() -> None:
     print(f"batch: {ROWS:,} synthetic profiles, .xlsx in and out (hnte batch, end to end)")
     source = input_workbook(ROWS)
+    reading = reader_cost(source)
+    print(
+        "  parsing the sheet's rows, one process: "
+        + ", ".join(f"{name} {seconds * 1e6:,.0f} µs/row" for name, seconds in reading.items())
+    )
     results = {}
     cores = len(os.sched_getaffinity(0))
     for workers in WORKERS:
