@@ -11,7 +11,8 @@ from string import Formatter
 from typing import Any
 
 from engine.bilingual import Bilingual
-from engine.compiler import CompiledGroup, CompiledPack, CompiledRule
+from engine.compiler import CompiledPack, CompiledRule
+from engine.evaluator import outcome_of
 from engine.facts import Derived
 from engine.formatting import format_value
 from engine.gaps import GAPS, growth_rate_next_band, transformations_to_next_band
@@ -46,6 +47,7 @@ class RuleView:
 
     target_id: str
     target: Target
+    outcome: str  # what the evaluator reads (engine/evaluator.py): passed, failed, unknown, or the verdict
     rule_key: str
     rule_id: str
     item_limit: int | None  # an item scoring below this max has a shortfall
@@ -107,6 +109,7 @@ def _view(compiled_rule: CompiledRule) -> RuleView:
     return RuleView(
         target_id=compiled_rule.target_id,
         target=target,
+        outcome=outcome_of(target.kind, rule.passed, rule.verdict),
         rule_key=f"{compiled_rule.target_id}.{rule.id}",
         rule_id=rule.id,
         item_limit=target.max_points
@@ -129,51 +132,6 @@ def _view(compiled_rule: CompiledRule) -> RuleView:
         static_item_shortfall=_static_item_shortfall(compiled_rule.target_id, target, rule),
         item_message=_item_message(target, rule.points) if target.kind == "item" else None,
     )
-
-
-# (id of the group, firings) → (the group, kept alive so that its id is not reused; the firings by target)
-_BY_TARGET: dict[tuple[int, tuple[str, ...]], tuple[CompiledGroup, dict[str, list[CompiledRule]]]] = {}
-_BY_TARGET_LIMIT = 100_000
-
-
-def fired_by_target(group: CompiledGroup, names: list[str] | tuple[str, ...]) -> dict[str, list[CompiledRule]]:
-    """The rules fired for one fact, by target. The firings of a signature are shared tuples
-    (engine/runtime.py), so their grouping is kept too: the result is shared, treat it as read-only."""
-    if isinstance(names, tuple):
-        key = (id(group), names)
-        cached = _BY_TARGET.get(key)
-        if cached is None:
-            if len(_BY_TARGET) >= _BY_TARGET_LIMIT:
-                _BY_TARGET.clear()
-            cached = _BY_TARGET[key] = (group, _by_target(group, names))
-        return cached[1]
-    return _by_target(group, names)
-
-
-def _by_target(group: CompiledGroup, names: list[str] | tuple[str, ...]) -> dict[str, list[CompiledRule]]:
-    result: dict[str, list[CompiledRule]] = {}
-    for name in names:
-        rule = group.rules[name]
-        result.setdefault(rule.target_id, []).append(rule)
-    if len(result) != len(group.target_ids):
-        undecided = [t for t in group.target_ids if t not in result]
-        raise RulesEngineError(f"rule group {group.name} decided nothing for {', '.join(undecided)}")
-    return result
-
-
-def passed_of(rules: list[CompiledRule]) -> bool | None:
-    """Of the outcomes that fired for one criterion, a failing one wins, then an unknown one."""
-    return _decisive(rules).rule.passed
-
-
-def _decisive(rules: list[CompiledRule]) -> CompiledRule:
-    if len(rules) == 1:
-        return rules[0]
-    for wanted in (False, None, True):
-        for rule in rules:
-            if rule.rule.passed is wanted:
-                return rule
-    return rules[0]
 
 
 def _plain_number(value: Any) -> Any:
@@ -407,7 +365,7 @@ class AssessmentBuilder:
             },
         }
 
-    def innovation(self, items: dict[str, CompiledRule], derived: Derived) -> tuple[dict[str, Any], int, int]:
+    def innovation(self, decided: dict[str, RuleView], derived: Derived) -> tuple[dict[str, Any], int, int]:
         indicators: dict[str, Any] = {}
         total_low = total_high = 0
         context = derived.context
@@ -415,7 +373,8 @@ class AssessmentBuilder:
             low = high = 0
             item_entries: dict[str, Any] = {}
             for tid in members:
-                points = items[tid].rule.points
+                view = decided[tid]
+                points = view.points
                 assert points is not None
                 low += points[0]
                 high += points[1]
@@ -428,7 +387,7 @@ class AssessmentBuilder:
                     }
                 else:
                     item_entries[tid] = {"min": points[0], "max": points[1]}
-                convention = self.views[id(items[tid])].convention
+                convention = view.convention
                 if convention is not None:  # a product convention behind this item's range: say so
                     item_entries[tid]["convention"] = convention
             low, high = min(low, max_points), min(high, max_points)
@@ -452,12 +411,10 @@ class AssessmentBuilder:
         self,
         derived: Derived,
         profile_meta: dict[str, Any],
-        first_stage: dict[str, list[CompiledRule]],
-        decision: dict[str, list[CompiledRule]],
-        innovation: tuple[dict[str, Any], int, int],
-        items: dict[str, CompiledRule],
+        decided: dict[str, RuleView],
     ) -> dict[str, Any]:
-        indicators, low, high = innovation
+        """The assessment of one profile from the decisive rule of every target (engine/evaluator.py)."""
+        indicators, low, high = self.innovation(decided, derived)
         extra: dict[str, Any] = {
             "innovation_min": low,
             "innovation_max": high,
@@ -469,10 +426,9 @@ class AssessmentBuilder:
         readiness_settings = self.readiness
         pass_mark = None
         for criterion_id in CRITERIA:
-            rules = decision.get(criterion_id) or first_stage.get(criterion_id)
-            if not rules:
+            view = decided.get(criterion_id)
+            if view is None:
                 raise RulesEngineError(f"no rule decided {criterion_id}")
-            view = self.views[id(_decisive(rules))]
             entry = self.criterion(derived, view, extra)
             criteria[criterion_id] = entry
             if criterion_id == "innovation_score":
@@ -497,12 +453,12 @@ class AssessmentBuilder:
                         exclusive=criterion_id == "compliance",
                     )
                 )
-        views = self.views
-        for compiled_rule in items.values():
-            shortfall = self.item_shortfall(views[id(compiled_rule)], derived)
-            if shortfall:
-                shortfalls.append(shortfall)
-        verdict = decision["verdict"][0].rule.verdict
+        for item in decided.values():
+            if item.target.kind == "item":
+                shortfall = self.item_shortfall(item, derived)
+                if shortfall:
+                    shortfalls.append(shortfall)
+        verdict = decided["verdict"].outcome
         readiness = readiness_index(progress, (low, high), self.top, readiness_settings) if readiness_settings else None
         return {
             "contract": CONTRACT,

@@ -15,18 +15,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.assessment import fired_by_target
+from engine import tallies
 from engine.compiler import CompiledPack, compile_pack
 from engine.detail import summary_view, tier_summary
+from engine.evaluator import Evaluator, PackRun
 from engine.facts import Derived
 from engine.ladder_facts import LadderFacts, base_facts, needs_own_facts, pack_facts
 from engine.ladder_pack import LadderPack, PoolFrame, Round, TierSpec, ladder_packs
-from engine.ladder_views import CACHE_LIMIT, NOT_APPLICABLE, View, decisive, entry_of, make_view
+from engine.ladder_views import CACHE_LIMIT, View, entry_of, make_view
 from engine.pack import NoPackInForce, PackError, RulePack, pack_in_force
 from engine.profile import Profile
 from engine.runtime import DurableRuntime
-
-COUNTS = ("required_failed", "required_unknown", "routes_passed", "routes_unknown")
+from engine.tallies import route_state, route_states_key
 
 
 @dataclass(slots=True)
@@ -38,7 +38,7 @@ class TierPlan:
     route_entries: dict[str, dict[str, dict[str, Any]]]  # route → state → its (shared) output
     static: dict[str, Any]  # title, rank, citation, rules_version, example
     labels: dict[str, dict[str, str]]
-    count_facts: tuple[str, str, str, str]
+    states_key: tuple[str, str]  # where the evaluator keeps the tier's route states among the facts
     cache: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
     # the default view's tier (status, route …) per (status, route) when it has no upkeep dates: shared
     heads: dict[tuple[str, str | None], dict[str, Any]] = field(default_factory=dict)
@@ -48,13 +48,10 @@ class TierPlan:
 class PackPlan:
     ladder: LadderPack
     compiled: CompiledPack
-    views: dict[int, View]
+    run: PackRun
     tiers: list[TierPlan]
     own_facts: bool
-    stage_tiers: list[list[TierPlan]]  # per group: the tiers whose counts it reads
-    stage_score: list[list[TierPlan]]  # per group: the tiers whose score sums it reads
     exports: list[tuple[str, str]]  # (target id, fact name) read by other ladder packs
-    stage_outcomes: list[list[tuple[str, str]]]  # per group: (target, fact) of earlier groups' outcomes it reads
     last_plan: bool = False  # an ended plan shown for reference (tier.yaml `after_end: last_plan`)
 
     @property
@@ -122,24 +119,9 @@ def _tier_plan(tier_id: str, spec: TierSpec, lp: LadderPack, compiled: CompiledP
         }
         for route_id, route in spec.routes.items()
     }
-    counts = tuple(f"{tier_id}_{k}" for k in COUNTS)
     routes = tuple((route_id, tuple(route.criteria)) for route_id, route in spec.routes.items())
-    return TierPlan(tier_id, spec, tuple(criteria), routes, route_entries, static, labels, counts)  # type: ignore[arg-type]
-
-
-def _route_state(criteria: tuple[str, ...], chosen: dict[str, View]) -> str:
-    """met when every applicable criterion passes; not_met when one fails or none applies; else unknown."""
-    unknown = applicable = False
-    for criterion in criteria:
-        outcome = chosen[criterion].outcome if criterion in chosen else "unknown"
-        if outcome == "failed":
-            return "not_met"
-        if outcome != NOT_APPLICABLE:
-            applicable = True
-            unknown = unknown or outcome == "unknown"
-    if not applicable:
-        return "not_met"
-    return "unknown" if unknown else "met"
+    key = route_states_key(tier_id)
+    return TierPlan(tier_id, spec, tuple(criteria), routes, route_entries, static, labels, key)
 
 
 class LadderEvaluator:
@@ -155,6 +137,7 @@ class LadderEvaluator:
         }
         self._compiled: dict[tuple[str, dt.date | None, bool], PackPlan] = {}
         self._lock = threading.RLock()
+        self.evaluator = Evaluator(runtime)
 
     @classmethod
     def for_packs(cls, packs: list[RulePack], runtime: DurableRuntime) -> "LadderEvaluator | None":
@@ -233,33 +216,12 @@ class LadderEvaluator:
             compiled = compile_pack(lp.pack, period or date, decision_last=False)
             views = {id(rule): make_view(rule) for group in compiled.groups for rule in group.rules.values()}
             tiers = [_tier_plan(tier_id, spec, lp, compiled, date) for tier_id, spec in lp.tiers.items()]
-            score_facts = {
-                tier.tier_id: {"score_min", "score_max"}
-                | {f"{i}_{m}" for i in tier.spec.score.indicators for m in ("min", "max")}
-                for tier in tiers
-                if tier.spec.score is not None
-            }
-            stage_tiers = [
-                [tier for tier in tiers if set(tier.count_facts) & set(group.fact_names)] for group in compiled.groups
-            ]
-            stage_score = [
-                [tier for tier in tiers if score_facts.get(tier.tier_id, set()) & set(group.fact_names)]
-                for group in compiled.groups
-            ]
+            run = PackRun(compiled, views, tallies.for_pack(compiled, lp.tiers))
             own = needs_own_facts(compiled.parameters)
             exports = [(t, f"{t}_outcome") for t in lp.pack.targets() if f"{t}_outcome" in self._read]
             exports += [(tier.spec.status, f"{tier.tier_id}_status") for tier in tiers]
             exports = [(target, name) for target, name in exports if name in self._read]
-            # a later group may read the outcome of a criterion an earlier group of the pack decided
-            decided: set[str] = set()
-            stage_outcomes: list[list[tuple[str, str]]] = []
-            for group in compiled.groups:
-                names = set(group.fact_names)
-                stage_outcomes.append([(t, f"{t}_outcome") for t in sorted(decided) if f"{t}_outcome" in names])
-                decided |= set(group.target_ids)
-            plan = PackPlan(
-                lp, compiled, views, tiers, own, stage_tiers, stage_score, exports, stage_outcomes, last_plan
-            )
+            plan = PackPlan(lp, compiled, run, tiers, own, exports, last_plan)
             self._compiled[key] = plan
             return plan
 
@@ -302,54 +264,21 @@ class LadderEvaluator:
         for pp in plan.packs:
             parameters = pp.compiled.parameters
             facts = [pack_facts(p, parameters, b, pp.own_facts) for p, b in zip(profiles, bases, strict=True)]
-            decided: list[dict[str, View]] = [{} for _ in profiles]
-            routes: list[dict[str, list[str]]] = [{} for _ in profiles]
-            views = pp.views
-            for stage, group in enumerate(pp.compiled.groups):
-                for tier in pp.stage_score[stage]:
-                    for lf, chosen in zip(facts, decided, strict=True):
-                        _score_facts(tier.spec, lf.values, chosen)
-                for tier in pp.stage_tiers[stage]:
-                    for lf, chosen, states in zip(facts, decided, routes, strict=True):
-                        states[tier.tier_id] = _counts(tier, lf.values, chosen)
-                for target_id, name in pp.stage_outcomes[stage]:
-                    for lf, chosen in zip(facts, decided, strict=True):
-                        lf.values[name] = chosen[target_id].outcome
-                # profiles with the same facts get the same firings: assert each distinct set once
-                names = group.fact_names
-                slots: list[int] = []
-                distinct: dict[tuple[Any, ...], int] = {}
-                batch: list[dict[str, Any]] = []
-                for lf in facts:
-                    values = lf.values
-                    key = tuple(map(values.get, names))  # no fact is None: None means absent
-                    slot = distinct.get(key)
-                    if slot is None:
-                        slot = distinct[key] = len(batch)
-                        batch.append({name: values[name] for name in names if name in values})
-                    slots.append(slot)
-                outcomes = [
-                    {
-                        target_id: decisive([views[id(rule)] for rule in rules])
-                        for target_id, rules in fired_by_target(group, fired).items()
-                    }
-                    for fired in self.runtime.fire(group, batch)
-                ]
-                for chosen, slot in zip(decided, slots, strict=True):
-                    chosen.update(outcomes[slot])
+            decided: list[dict[str, View]] = self.evaluator.run(pp.run, [lf.values for lf in facts])
             for i, (lf, chosen) in enumerate(zip(facts, decided, strict=True)):
                 values = bases[i].values
                 for target_id, name in pp.exports:
                     values[name] = chosen[target_id].outcome
                 if not detail:
                     for tier in pp.tiers:
-                        states = routes[i].get(tier.tier_id)
+                        states = lf.values.get(tier.states_key)
                         tiers[i][tier.tier_id] = _tier_head(tier, lf, chosen, states, profiles[i])
                         deferred[i][tier.tier_id] = (pp, tier, lf, chosen, states, profiles[i])
                     # the ladder's targets are not in the default view; the monitoring section is
                 else:
                     for tier in pp.tiers:
-                        tiers[i][tier.tier_id] = _tier(pp, tier, lf, chosen, routes[i].get(tier.tier_id), profiles[i])
+                        states = lf.values.get(tier.states_key)
+                        tiers[i][tier.tier_id] = _tier(pp, tier, lf, chosen, states, profiles[i])
                 for tier_id, target_ids in pp.ladder.targets_for.items() if detail else ():
                     extra = {t: entry_of(chosen[t], lf, parameters) for t in target_ids if not chosen[t].not_applicable}
                     if extra and tier_id in tiers[i]:
@@ -385,43 +314,6 @@ class LadderEvaluator:
 _Deferred = tuple["PackPlan", TierPlan, LadderFacts, dict[str, View], list[str] | None, Profile]
 
 
-def _counts(tier: TierPlan, values: dict[str, Any], chosen: dict[str, View]) -> list[str]:
-    """The tier's counts as facts for the next group; returns its route states."""
-    failed = unknown = 0
-    for criterion in tier.spec.requires:
-        view = chosen.get(criterion)
-        if view is not None:
-            failed += view.outcome == "failed"
-            unknown += view.outcome == "unknown"
-    states = [_route_state(criteria, chosen) for _, criteria in tier.routes]
-    names = tier.count_facts
-    values[names[0]] = failed
-    values[names[1]] = unknown
-    values[names[2]] = states.count("met")
-    values[names[3]] = states.count("unknown")
-    return states
-
-
-def _score_facts(spec: TierSpec, values: dict[str, Any], chosen: dict[str, View]) -> None:
-    """Item points summed (or the best taken) per indicator, each capped, and their total."""
-    score = spec.score
-    assert score is not None
-    low_total = high_total = 0
-    for indicator_id, indicator in score.indicators.items():
-        points = [chosen[item].points or (0, 0) for item in indicator.items]
-        if indicator.combine == "best":
-            low, high = max(p[0] for p in points), max(p[1] for p in points)
-        else:
-            low, high = sum(p[0] for p in points), sum(p[1] for p in points)
-        low, high = min(low, indicator.max_points), min(high, indicator.max_points)
-        values[f"{indicator_id}_min"] = low
-        values[f"{indicator_id}_max"] = high
-        low_total += low
-        high_total += high
-    values["score_min"], values["score_max"] = low_total, high_total
-    values["score_range"] = str(low_total) if low_total == high_total else f"{low_total}–{high_total}"
-
-
 # output -----------------------------------------------------------------------------------------------
 def _tier(
     pp: PackPlan, tier: TierPlan, lf: LadderFacts, chosen: dict[str, View], states: list[str] | None, profile: Profile
@@ -436,7 +328,7 @@ def _tier(
             criteria[criterion_id] = view.static
         elif not view.not_applicable:
             criteria[criterion_id] = entry_of(view, lf, parameters)
-    states = states or [_route_state(criteria_ids, chosen) for _, criteria_ids in tier.routes]
+    states = states or [route_state(criteria_ids, chosen) for _, criteria_ids in tier.routes]
     # a tier with nothing of its own beyond its entries is shared by the firms that show the same
     shareable = spec.score is None and not spec.targets and not spec.upkeep
     if shareable:
@@ -488,7 +380,7 @@ def _tier_head(
     status = chosen[spec.status].verdict or ""
     route = None
     if tier.routes:
-        states = states or [_route_state(criteria_ids, chosen) for _, criteria_ids in tier.routes]
+        states = states or [route_state(criteria_ids, chosen) for _, criteria_ids in tier.routes]
         met = [route_id for (route_id, _), state in zip(tier.routes, states, strict=True) if state == "met"]
         route = met[0] if met and status == "met" else None
     upkeep = spec.upkeep and profile.recognition is not None

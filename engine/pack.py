@@ -180,6 +180,14 @@ class Readiness(Strict):
     min_weight: int
 
 
+class Tallies(Strict):
+    """Facts the evaluator adds before a group from what the pack's earlier groups decided (engine/tallies.py):
+    `score` names the facts of the summed indicator bands, `counts` those of the failed / unknown criteria."""
+
+    score: dict[Literal["min", "max"], str] | None = None
+    counts: dict[Literal["failed", "unknown"], str] | None = None
+
+
 class PackHeader(Strict):
     id: str
     family: str
@@ -190,6 +198,7 @@ class PackHeader(Strict):
     documents: dict[str, Document] = Field(default_factory=dict)
     groups: list[str]
     readiness: str | None = None
+    tallies: Tallies | None = None
 
 
 def _read_yaml(path: Path) -> Any:
