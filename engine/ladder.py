@@ -21,9 +21,8 @@ from engine.detail import summary_view, tier_summary
 from engine.evaluator import Evaluator, PackRun
 from engine.facts import Derived
 from engine.ladder_facts import LadderFacts, base_facts, needs_own_facts, pack_facts
-from engine.ladder_pack import LadderPack, PoolFrame, Round, TierSpec, ladder_packs
 from engine.ladder_views import CACHE_LIMIT, View, entry_of, make_view
-from engine.pack import NoPackInForce, PackError, RulePack, pack_in_force
+from engine.pack import NoPackInForce, PackError, PoolFrame, Round, RulePack, TierSpec, ladder_packs, pack_in_force
 from engine.profile import Profile
 from engine.runtime import DurableRuntime
 from engine.tallies import route_state, route_states_key
@@ -46,7 +45,7 @@ class TierPlan:
 
 @dataclass(slots=True)
 class PackPlan:
-    ladder: LadderPack
+    pack: RulePack  # a tier pack (its `ladder`: tier.yaml)
     compiled: CompiledPack
     run: PackRun
     tiers: list[TierPlan]
@@ -70,19 +69,19 @@ class DatePlan:
     pools: dict[str, Any] | None = None  # the district's pool frame (five pools), from the pack declaring it
 
 
-def _dependency_order(in_force: dict[str, LadderPack]) -> tuple[list[LadderPack], list[str]]:
+def _dependency_order(in_force: dict[str, RulePack]) -> tuple[list[RulePack], list[str]]:
     """Packs ordered so that each runs after those it uses; families whose dependencies are not in
     force are left out (returned second)."""
-    ordered: list[LadderPack] = []
+    ordered: list[RulePack] = []
     left_out: list[str] = []
     done: set[str] = set()
     pending = dict(sorted(in_force.items()))
     while pending:
         progressed = False
         for family, lp in list(pending.items()):
-            if any(u not in in_force or u in left_out for u in lp.uses):
+            if any(u not in in_force or u in left_out for u in lp.ladder.uses):
                 left_out.append(family)
-            elif all(u in done for u in lp.uses):
+            elif all(u in done for u in lp.ladder.uses):
                 ordered.append(lp)
                 done.add(family)
             else:
@@ -94,7 +93,7 @@ def _dependency_order(in_force: dict[str, LadderPack]) -> tuple[list[LadderPack]
     return ordered, left_out
 
 
-def _tier_plan(tier_id: str, spec: TierSpec, lp: LadderPack, compiled: CompiledPack, date: dt.date) -> TierPlan:
+def _tier_plan(tier_id: str, spec: TierSpec, lp: RulePack, compiled: CompiledPack, date: dt.date) -> TierPlan:
     criteria = list(spec.requires)
     for route in spec.routes.values():
         criteria += [c for c in route.criteria if c not in criteria]
@@ -102,16 +101,16 @@ def _tier_plan(tier_id: str, spec: TierSpec, lp: LadderPack, compiled: CompiledP
         "title": spec.title.as_dict(),
         "rank": spec.rank,
         "citation": spec.citation,
-        "rules_version": lp.pack.version,
+        "rules_version": lp.version,
     }
     round_ = lp.round_on(date)
     if round_ is not None:
         static["round"] = _round_entry(round_, loaded=True)
     if spec.example:
-        assert lp.example_note is not None
+        assert lp.ladder.example_note is not None
         static["example"] = True
-        static["example_note"] = lp.example_note.as_dict()
-    labels = {k: v.as_dict() for k, v in (lp.pack.targets()[spec.status].labels or {}).items()}
+        static["example_note"] = lp.ladder.example_note.as_dict()
+    labels = {k: v.as_dict() for k, v in (lp.targets()[spec.status].labels or {}).items()}
     route_entries = {
         route_id: {
             state: {"title": route.title.as_dict(), "status": state, "criteria": list(route.criteria)}
@@ -127,13 +126,13 @@ def _tier_plan(tier_id: str, spec: TierSpec, lp: LadderPack, compiled: CompiledP
 class LadderEvaluator:
     """Decides every ladder tier for batches of profiles; one per Assessor (it shares its runtime)."""
 
-    def __init__(self, packs: list[LadderPack], runtime: DurableRuntime) -> None:
+    def __init__(self, packs: list[RulePack], runtime: DurableRuntime) -> None:
         self.packs = packs
         self.runtime = runtime
         self._plans: dict[dt.date, DatePlan] = {}
         # every fact a ladder rule reads, whatever its date: the outcomes worth exporting to other packs
         self._read = {
-            fact for lp in packs for target in lp.pack.targets().values() for rule in target.rules for fact in rule.when
+            fact for lp in packs for target in lp.targets().values() for rule in target.rules for fact in rule.when
         }
         self._compiled: dict[tuple[str, dt.date | None, bool], PackPlan] = {}
         self._lock = threading.RLock()
@@ -154,71 +153,70 @@ class LadderEvaluator:
             return plan
 
     def _plan(self, date: dt.date) -> DatePlan:
-        by_pack = {id(lp.pack): lp for lp in self.packs}
-        in_force: dict[str, LadderPack] = {}
+        in_force: dict[str, RulePack] = {}
         unavailable: list[dict[str, Any]] = []
         not_loaded: dict[str, dict[str, Any]] = {}
         last_plans: set[str] = set()
         for family in sorted({lp.family for lp in self.packs}):
             members = [lp for lp in self.packs if lp.family == family]
             try:
-                chosen = by_pack[id(pack_in_force([lp.pack for lp in members], family, date))]
+                chosen: RulePack | None = pack_in_force(members, family, date)
             except NoPackInForce as missing:
                 chosen, message = None, missing.message
-            if chosen is not None and chosen.rounds and chosen.round_on(date) is None:
+            if chosen is not None and chosen.ladder.rounds and chosen.round_on(date) is None:
                 chosen, message = None, _round_message(family, date)
             if chosen is not None:
                 in_force[family] = chosen
                 continue
-            ended = [lp for lp in members if lp.after_end == "last_plan" and _ended(lp, date)]
+            ended = [lp for lp in members if lp.ladder.after_end == "last_plan" and _ended(lp, date)]
             if ended:  # an ended plan: shown as the last plan's, for reference
-                in_force[family] = max(ended, key=lambda lp: lp.pack.header.effective_from)
+                in_force[family] = max(ended, key=lambda lp: lp.header.effective_from)
                 last_plans.add(family)
                 continue
-            keyed = [lp for lp in members if lp.rounds]
+            keyed = [lp for lp in members if lp.ladder.rounds]
             unavailable.append({"family": family, "message": _round_message(family, date) if keyed else message})
             if keyed:
-                not_loaded.update(_not_loaded(max(keyed, key=lambda lp: lp.pack.header.effective_from), date))
+                not_loaded.update(_not_loaded(max(keyed, key=lambda lp: lp.header.effective_from), date))
         ordered, left_out = _dependency_order(in_force)
         for family in left_out:
-            uses = ", ".join(in_force[family].uses)
+            uses = ", ".join(in_force[family].ladder.uses)
             message = {
                 "zh": f"{family} 依赖的规则包（{uses}）在该日期不生效，未评价。",
                 "en": f"{family} needs packs ({uses}) not in force on that date; not assessed.",
             }
             unavailable.append({"family": family, "message": message})
         packs = [self._pack_plan(lp, date, lp.family in last_plans) for lp in ordered]
-        decided_by = {tier.tier_id: pp.ladder.family for pp in packs for tier in pp.tiers}
+        decided_by = {tier.tier_id: pp.pack.family for pp in packs for tier in pp.tiers}
         ranks: dict[str, int] = {tier_id: tier["rank"] for tier_id, tier in not_loaded.items()}
         for pp in packs:
-            for tier_id in pp.ladder.targets_for:
-                if decided_by.get(tier_id) not in pp.ladder.uses:
-                    raise PackError(f"{pp.ladder.pack.id}: targets for {tier_id}, which no pack it uses decides")
+            for tier_id in pp.pack.ladder.targets_for:
+                if decided_by.get(tier_id) not in pp.pack.ladder.uses:
+                    raise PackError(f"{pp.pack.id}: targets for {tier_id}, which no pack it uses decides")
             for tier in pp.tiers:
                 if tier.spec.rank in ranks.values():
                     raise PackError(f"two ladder tiers share rank {tier.spec.rank} on {date.isoformat()}")
                 ranks[tier.tier_id] = tier.spec.rank
         order = sorted(ranks, key=ranks.__getitem__)
-        frames = [lp.pools for lp in self.packs if lp.pools is not None and lp.family in in_force]
+        frames = [lp.ladder.pools for lp in self.packs if lp.ladder.pools is not None and lp.family in in_force]
         pools = _pool_frame(frames[0], ranks) if frames else None
         return DatePlan(packs, order, ranks, unavailable, not_loaded, pools)
 
-    def _pack_plan(self, lp: LadderPack, date: dt.date, last_plan: bool = False) -> PackPlan:
+    def _pack_plan(self, lp: RulePack, date: dt.date, last_plan: bool = False) -> PackPlan:
         if last_plan:  # an ended plan is read as it stood on its last day
-            assert lp.pack.header.effective_until is not None
-            date = lp.pack.header.effective_until
-        period = lp.pack.period_start(date)  # every date of a parameter period compiles alike
-        key = (lp.pack.version, period, last_plan)
+            assert lp.header.effective_until is not None
+            date = lp.header.effective_until
+        period = lp.period_start(date)  # every date of a parameter period compiles alike
+        key = (lp.version, period, last_plan)
         with self._lock:
             cached = self._compiled.get(key)
             if cached is not None:
                 return cached
-            compiled = compile_pack(lp.pack, period or date, decision_last=False)
+            compiled = compile_pack(lp, period or date, decision_last=False)
             views = {id(rule): make_view(rule) for group in compiled.groups for rule in group.rules.values()}
             tiers = [_tier_plan(tier_id, spec, lp, compiled, date) for tier_id, spec in lp.tiers.items()]
             run = PackRun(compiled, views, tallies.for_pack(compiled, lp.tiers))
             own = needs_own_facts(compiled.parameters)
-            exports = [(t, f"{t}_outcome") for t in lp.pack.targets() if f"{t}_outcome" in self._read]
+            exports = [(t, f"{t}_outcome") for t in lp.targets() if f"{t}_outcome" in self._read]
             exports += [(tier.spec.status, f"{tier.tier_id}_status") for tier in tiers]
             exports = [(target, name) for target, name in exports if name in self._read]
             plan = PackPlan(lp, compiled, run, tiers, own, exports, last_plan)
@@ -279,14 +277,14 @@ class LadderEvaluator:
                     for tier in pp.tiers:
                         states = lf.values.get(tier.states_key)
                         tiers[i][tier.tier_id] = _tier(pp, tier, lf, chosen, states, profiles[i])
-                for tier_id, target_ids in pp.ladder.targets_for.items() if detail else ():
+                for tier_id, target_ids in pp.pack.ladder.targets_for.items() if detail else ():
                     extra = {t: entry_of(chosen[t], lf, parameters) for t in target_ids if not chosen[t].not_applicable}
                     if extra and tier_id in tiers[i]:
                         if pp.last_plan:  # the ended plan's targets: for reference, not requirements
                             tiers[i][tier_id] = {**tiers[i][tier_id], "last_plan_targets": _last_plan(pp, extra)}
                         else:
                             tiers[i][tier_id].setdefault("targets", {}).update(extra)
-                monitoring = pp.ladder.monitoring
+                monitoring = pp.pack.ladder.monitoring
                 if monitoring is not None:
                     entries = {
                         c: entry_of(chosen[c], lf, parameters)
@@ -501,8 +499,8 @@ def _summary_ladder(
 
 
 # rounds, ended plans and the pool frame -------------------------------------------------------------
-def _ended(lp: LadderPack, date: dt.date) -> bool:
-    until = lp.pack.header.effective_until
+def _ended(lp: RulePack, date: dt.date) -> bool:
+    until = lp.header.effective_until
     return until is not None and until < date
 
 
@@ -525,11 +523,11 @@ def _round_message(family: str, date: dt.date) -> dict[str, str]:
     }
 
 
-def _not_loaded(lp: LadderPack, date: dt.date) -> dict[str, dict[str, Any]]:
+def _not_loaded(lp: RulePack, date: dt.date) -> dict[str, dict[str, Any]]:
     """The tiers of a round-keyed family on a date no loaded round covers: unknown, saying which round
     is missing and which was loaded last (the criteria of an old round are never reused)."""
     year = date.year
-    latest = max(lp.rounds, key=lambda r: r.opens)
+    latest = max(lp.ladder.rounds, key=lambda r: r.opens)
     label = {"zh": f"待定 — 未载入{year}年度评价条件", "en": f"Unknown — criteria of the {year} round not loaded"}
     tiers: dict[str, dict[str, Any]] = {}
     for tier_id, spec in lp.tiers.items():
@@ -559,7 +557,7 @@ def _not_loaded(lp: LadderPack, date: dt.date) -> dict[str, dict[str, Any]]:
 
 def _last_plan(pp: PackPlan, targets: dict[str, Any]) -> dict[str, Any]:
     header = pp.compiled.pack.header
-    note = pp.ladder.last_plan_note
+    note = pp.pack.ladder.last_plan_note
     assert note is not None
     return {
         "last_plan": True,
