@@ -15,7 +15,7 @@ from engine.compiler import CompiledPack, CompiledRule
 from engine.evaluator import outcome_of
 from engine.facts import Derived
 from engine.formatting import format_value
-from engine.gaps import GAPS, growth_rate_next_band, transformations_to_next_band
+from engine.gaps import GAPS, GapInput, growth_rate_next_band, transformations_to_next_band
 from engine.labels import describe_fields
 from engine.money import floor_ratio, round_ratio
 from engine.pack import Rule, Shortfall, Target
@@ -228,12 +228,12 @@ class AssessmentBuilder:
         if fact is not None:
             raw_actual = extra[fact] if fact in extra else derived.facts.get(fact)
         actual = raw_actual
-        if view.unit == "ratio" and fact in derived.context:
+        if view.unit == "ratio" and fact in derived.ratios:
             rounding = floor_ratio if view.passed is False else round_ratio
-            actual = rounding(*derived.context[fact])
+            actual = rounding(*derived.ratios[fact])
         elif actual is not None:
             actual = _plain_number(actual)
-        gap = GAPS[view.gap](derived, view.threshold_raw, raw_actual) if view.gap else None
+        gap = GAPS[view.gap](GapInput(derived, fact, view.threshold_raw, raw_actual)) if view.gap else None
         missing = derived.missing.get(view.target_id)
         message = None
         if view.message is not None:
@@ -442,7 +442,7 @@ class AssessmentBuilder:
                 continue
             if readiness_settings is not None and criterion_id != "innovation_score":
                 fact = view.actual_fact
-                ratio = derived.context.get(fact) if fact else None
+                ratio = derived.ratios.get(fact) if fact else None
                 value = ratio[0] / ratio[1] if ratio else (derived.facts.get(fact) if fact else None)
                 progress.append(
                     criterion_progress(

@@ -12,7 +12,7 @@ from engine import tallies
 from engine.assessment import AssessmentBuilder
 from engine.compiler import BATCH_CAP, CompiledPack, compile_pack
 from engine.evaluator import Evaluator, PackRun
-from engine.facts import derive
+from engine.facts import FactPlan
 from engine.ladder import LadderEvaluator
 from engine.pack import RulePack, load_packs, pack_in_force
 from engine.profile import Profile
@@ -41,8 +41,10 @@ class Assessor:
         self._runs: dict[str, PackRun] = {}
         self._lock = threading.RLock()
         self.evaluator = Evaluator(self.runtime)
+        # the facts any loaded pack reads, derived in one pass per profile (engine/facts.py)
+        self.facts = FactPlan(set().union(*(pack.facts_read() for pack in self.packs)))
         # the cultivation ladder (engine/ladder.py): None when no tier pack is loaded
-        self.ladder = LadderEvaluator.for_packs(self.packs, self.runtime)
+        self.ladder = LadderEvaluator.for_packs(self.packs, self.runtime, self.facts)
 
     def pack_for(self, date: dt.date, family: str = HNTE_FAMILY) -> RulePack:
         return pack_in_force(self.packs, family, date)
@@ -112,7 +114,7 @@ class Assessor:
     def _run(
         self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile], ladder_detail: bool = True
     ) -> list[dict[str, Any]]:
-        derived = [derive(profile, compiled.answer_fields) for profile in profiles]
+        derived = [self.facts.derive(profile, compiled.answer_fields) for profile in profiles]
         decided = self.evaluator.run(self._runs[compiled.key], [d.facts for d in derived])
         assessments = [
             builder.build(d, _meta(p), chosen) for d, p, chosen in zip(derived, profiles, decided, strict=True)

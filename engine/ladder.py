@@ -19,8 +19,7 @@ from engine import tallies
 from engine.compiler import CompiledPack, compile_pack
 from engine.detail import summary_view, tier_summary
 from engine.evaluator import Evaluator, PackRun
-from engine.facts import Derived
-from engine.ladder_facts import LadderFacts, base_facts, needs_own_facts, pack_facts
+from engine.facts import FactPlan, Facts, Provider
 from engine.ladder_views import CACHE_LIMIT, View, entry_of, make_view
 from engine.pack import NoPackInForce, PackError, PoolFrame, Round, RulePack, TierSpec, ladder_packs, pack_in_force
 from engine.profile import Profile
@@ -49,7 +48,8 @@ class PackPlan:
     compiled: CompiledPack
     run: PackRun
     tiers: list[TierPlan]
-    own_facts: bool
+    providers: tuple[Provider, ...]  # the fact providers that read its parameters (a certificate, a round)
+    own_facts: bool  # it reads a copy of the profile's facts (its providers' facts differ between packs)
     exports: list[tuple[str, str]]  # (target id, fact name) read by other ladder packs
     last_plan: bool = False  # an ended plan shown for reference (tier.yaml `after_end: last_plan`)
 
@@ -126,8 +126,9 @@ def _tier_plan(tier_id: str, spec: TierSpec, lp: RulePack, compiled: CompiledPac
 class LadderEvaluator:
     """Decides every ladder tier for batches of profiles; one per Assessor (it shares its runtime)."""
 
-    def __init__(self, packs: list[RulePack], runtime: DurableRuntime) -> None:
+    def __init__(self, packs: list[RulePack], runtime: DurableRuntime, facts: FactPlan) -> None:
         self.packs = packs
+        self.facts = facts
         self.runtime = runtime
         self._plans: dict[dt.date, DatePlan] = {}
         # every fact a ladder rule reads, whatever its date: the outcomes worth exporting to other packs
@@ -139,9 +140,9 @@ class LadderEvaluator:
         self.evaluator = Evaluator(runtime)
 
     @classmethod
-    def for_packs(cls, packs: list[RulePack], runtime: DurableRuntime) -> "LadderEvaluator | None":
+    def for_packs(cls, packs: list[RulePack], runtime: DurableRuntime, facts: FactPlan) -> "LadderEvaluator | None":
         found = ladder_packs(packs)
-        return cls(found, runtime) if found else None
+        return cls(found, runtime, facts) if found else None
 
     # plans ------------------------------------------------------------------------------------------
     def plan(self, date: dt.date) -> DatePlan:
@@ -215,11 +216,11 @@ class LadderEvaluator:
             views = {id(rule): make_view(rule) for group in compiled.groups for rule in group.rules.values()}
             tiers = [_tier_plan(tier_id, spec, lp, compiled, date) for tier_id, spec in lp.tiers.items()]
             run = PackRun(compiled, views, tallies.for_pack(compiled, lp.tiers))
-            own = needs_own_facts(compiled.parameters)
+            providers, own = self.facts.per_pack(compiled.parameters)
             exports = [(t, f"{t}_outcome") for t in lp.targets() if f"{t}_outcome" in self._read]
             exports += [(tier.spec.status, f"{tier.tier_id}_status") for tier in tiers]
             exports = [(target, name) for target, name in exports if name in self._read]
-            plan = PackPlan(lp, compiled, run, tiers, own, exports, last_plan)
+            plan = PackPlan(lp, compiled, run, tiers, providers, own, exports, last_plan)
             self._compiled[key] = plan
             return plan
 
@@ -227,7 +228,7 @@ class LadderEvaluator:
     def attach(
         self,
         profiles: Sequence[Profile],
-        derived: Sequence[Derived],
+        derived: Sequence[Facts],
         assessments: list[dict[str, Any]],
         detail: bool = True,
     ) -> None:
@@ -242,7 +243,7 @@ class LadderEvaluator:
         for date, indexes in by_date.items():
             plan = self.plan(date)
             chunk = [profiles[i] for i in indexes]
-            bases = [base_facts(profiles[i], derived[i], assessments[i]) for i in indexes]
+            bases = [_national_results(derived[i], assessments[i]) for i in indexes]
             ladders = self._evaluate(plan, chunk, bases, [assessments[i] for i in indexes], detail)
             for index, ladder in zip(indexes, ladders, strict=True):
                 assessments[index]["ladder"] = ladder
@@ -251,7 +252,7 @@ class LadderEvaluator:
         self,
         plan: DatePlan,
         profiles: list[Profile],
-        bases: list[LadderFacts],
+        bases: list[Facts],
         assessments: list[dict[str, Any]],
         detail: bool = True,
     ) -> list[dict[str, Any]]:
@@ -261,7 +262,7 @@ class LadderEvaluator:
         monitors: list[dict[str, Any] | None] = [None for _ in profiles]
         for pp in plan.packs:
             parameters = pp.compiled.parameters
-            facts = [pack_facts(p, parameters, b, pp.own_facts) for p, b in zip(profiles, bases, strict=True)]
+            facts = [FactPlan.for_pack(b, pp.providers, pp.own_facts, parameters) for b in bases]
             decided: list[dict[str, View]] = self.evaluator.run(pp.run, [lf.values for lf in facts])
             for i, (lf, chosen) in enumerate(zip(facts, decided, strict=True)):
                 values = bases[i].values
@@ -309,12 +310,23 @@ class LadderEvaluator:
         return [_ladder(plan, t, a, m) for t, a, m in zip(tiers, assessments, monitors, strict=True)]
 
 
-_Deferred = tuple["PackPlan", TierPlan, LadderFacts, dict[str, View], list[str] | None, Profile]
+def _national_results(facts: Facts, assessment: dict[str, Any]) -> Facts:
+    """The national assessment's results as facts of the tier packs (its score range is a tally already)."""
+    values = facts.values
+    values["national_verdict"] = assessment["verdict"]
+    values["innovation_min"] = assessment["innovation"]["min"]
+    values["innovation_max"] = assessment["innovation"]["max"]
+    if assessment["readiness"] is not None:  # no fact is None (None is absent to the evaluator)
+        values["readiness"] = assessment["readiness"]
+    return facts
+
+
+_Deferred = tuple["PackPlan", TierPlan, Facts, dict[str, View], list[str] | None, Profile]
 
 
 # output -----------------------------------------------------------------------------------------------
 def _tier(
-    pp: PackPlan, tier: TierPlan, lf: LadderFacts, chosen: dict[str, View], states: list[str] | None, profile: Profile
+    pp: PackPlan, tier: TierPlan, lf: Facts, chosen: dict[str, View], states: list[str] | None, profile: Profile
 ) -> dict[str, Any]:
     spec = tier.spec
     parameters = pp.compiled.parameters
@@ -371,7 +383,7 @@ def _tier(
 
 
 def _tier_head(
-    tier: TierPlan, lf: LadderFacts, chosen: dict[str, View], states: list[str] | None, profile: Profile
+    tier: TierPlan, lf: Facts, chosen: dict[str, View], states: list[str] | None, profile: Profile
 ) -> dict[str, Any]:
     """The tier as the default view shows it — `tier_summary` of `_tier`'s output, without its entries."""
     spec = tier.spec

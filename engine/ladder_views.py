@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.compiler import CompiledRule
+from engine.facts import Facts
 from engine.formatting import format_value
+from engine.gaps import GAP_UNITS, GAPS, GapInput
 from engine.labels import describe_fields
-from engine.ladder_facts import LadderFacts
-from engine.ladder_gaps import GAP_UNITS, GAPS, GapInput
 from engine.money import round_ratio
 from engine.pack import PackError
 
@@ -165,7 +165,7 @@ def decisive(views: list[View]) -> View:
     return views[0]
 
 
-def entry_of(view: View, lf: LadderFacts, parameters: dict[str, Any]) -> dict[str, Any]:
+def entry_of(view: View, lf: Facts, parameters: dict[str, Any]) -> dict[str, Any]:
     """The output entry of one criterion for one profile (shared when another profile showed the same)."""
     if view.static is not None:
         return view.static

@@ -19,6 +19,7 @@ import os
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from string import Formatter
 from typing import Any, Literal
 
 import yaml
@@ -447,6 +448,21 @@ class RulePack:
 
     def targets(self) -> dict[str, Target]:
         return {name: target for group in self.groups for name, target in group.targets.items()}
+
+    def facts_read(self) -> set[str]:
+        """Every fact the pack's rules test, show (`actual`), name in a message or take a gap from."""
+        names: set[str] = set()
+        for target in self.targets().values():
+            for rule in target.rules:
+                names.update(rule.when)
+                if rule.actual:
+                    names.add(rule.actual)
+                if rule.gap:
+                    names.add(rule.gap)
+                if rule.message is not None:
+                    for text in (rule.message.zh, rule.message.en):
+                        names.update(name for _, name, _, _ in Formatter().parse(text) if name)
+        return names
 
     def indicators(self) -> dict[str, Indicator]:
         return {group.indicator.id: group.indicator for group in self.groups if group.indicator}

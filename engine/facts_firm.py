@@ -1,15 +1,7 @@
-"""Derived facts of the cultivation ladder: what Python computes from a profile before the tier rules
-decide (docs/ladder.md lists every fact).
-
-`base_facts` holds what every ladder pack may read: the previous accounting year's figures (the year
-before the application year, 上一年度) with a data status each (``ok``, ``missing`` — a figure is absent,
-the criterion is unknown — or ``undefined`` — no such year or a zero denominator), the self-declared
-flags of the optional sections, and the national assessment's verdict and score range.
-
-Packs whose parameters call for more get it from `pack_facts`: a pack with `certificate_validity_years`
-gets the certificate's dates; one with `round_year` (a provincial round) gets the years before the round
-and, with `base_year_offset`, the round's growth figures. The round year is a dated parameter of the
-pack, so a new round is a new value in YAML, not new code.
+"""Facts of the firm beyond the window (engine/facts.py registers them): the previous accounting year (the
+year before the application year, 上一年度) with a data status each, the self-declared flags of the optional
+sections, a certificate's dates (packs with `certificate_validity_years`) and a provincial round's years and
+growth (packs with `round_year`). docs/ladder.md lists every fact.
 
 Tri-state answers are the strings ``yes`` / ``no`` / ``unknown``. An absent valuation is -1, below every
 threshold, with `valuation_usd_known` / `valuation_known` saying whether one was given.
@@ -17,32 +9,17 @@ threshold, with `valuation_usd_known` / `valuation_known` saying whether one was
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
-from engine.facts import Derived
+from engine.facts import Facts, Source, number, provider, tri
 from engine.money import GRID, exact_float, to_units
 from engine.profile import Profile, YearFigures
 
 JIANGSU_DIVISION = "32"  # GB/T 2260 province code, characters 3–4 of the unified social credit code
 
 
-@dataclass(slots=True)
-class LadderFacts:
-    """One profile's ladder facts. `values` holds the facts and the words messages may name."""
-
-    values: dict[str, Any]
-    ratios: dict[str, tuple[int, int]] = field(default_factory=dict)  # exact ratio facts: (num, den)
-    missing: dict[str, list[str]] = field(default_factory=dict)  # data-status fact → missing fields
-    growth: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # cagr fact → base, latest, years
-
-
-def _number(units: int) -> float | int:
-    return units // 10_000 if units % 10_000 == 0 else units / 10_000
-
-
 def _figure(
-    lf: LadderFacts,
+    lf: Facts,
     entries: dict[int, YearFigures],
     year: int,
     name: str,
@@ -56,7 +33,7 @@ def _figure(
     if raw is not None:
         units = to_units(raw)
         lf.values[status] = "ok"
-        lf.values[value] = _number(units)
+        lf.values[value] = number(units)
         return units
     if year < first_year:
         lf.values[status] = "undefined"
@@ -66,7 +43,7 @@ def _figure(
     return None
 
 
-def _ratio(lf: LadderFacts, status: str, value: str, num: int | None, den: int | None, paths: list[str]) -> None:
+def _ratio(lf: Facts, status: str, value: str, num: int | None, den: int | None, paths: list[str]) -> None:
     if num is None or den is None:
         if paths:
             lf.values[status] = "missing"
@@ -82,7 +59,7 @@ def _ratio(lf: LadderFacts, status: str, value: str, num: int | None, den: int |
 
 
 def _pair(
-    lf: LadderFacts,
+    lf: Facts,
     entries: dict[int, YearFigures],
     year: int,
     part: str,
@@ -102,14 +79,24 @@ def _pair(
     _ratio(lf, status, value, None if num is None else to_units(num), None if den is None else to_units(den), paths)
 
 
-def _tri(value: bool | None) -> str:
-    return "unknown" if value is None else ("yes" if value else "no")
+@provider("evaluation_year", "next_year", "last_year", "registration_year", "years_since_registration")
+def _calendar(source: Source, facts: Facts) -> None:
+    year = source.profile.application_date.year
+    facts.values.update(
+        {
+            "evaluation_year": year,
+            "next_year": year + 1,
+            "last_year": year - 1,
+            "registration_year": source.first_year,
+            "years_since_registration": year - source.first_year,
+        }
+    )
 
 
 def _jiangsu(profile: Profile) -> str:
     declared = profile.enterprise.registered_in_jiangsu
     if declared is not None:
-        return _tri(declared)
+        return tri(declared)
     code = profile.company.credit_code
     if code:
         return "yes" if code[2:4] == JIANGSU_DIVISION else "no"
@@ -123,89 +110,150 @@ def _years_ago(values: dict[str, Any], name: str, year: int | None, evaluation_y
         values[f"{name}_years_ago"] = evaluation_year - year
 
 
-def base_facts(profile: Profile, derived: Derived, assessment: dict[str, Any]) -> LadderFacts:
-    """The facts every ladder pack may read (derived once per profile)."""
-    application = profile.application_date
-    year = application.year
-    last = year - 1
-    first_year = profile.company.registered_on.year
-    national = derived.facts
+@provider(
+    "cit_audit_based",
+    "jiangsu",
+    "branch_office",
+    "sales_or_trading_company",
+    "large_soe_or_foreign_base",
+    "excluded_sector",
+    "restricted_industry",
+    "super_deduction_excluded_industry",
+    "abnormal_operation_list",
+    "serious_dishonesty_list",
+    "research_misconduct",
+    "serious_fraud",
+    "specialised_sme",
+    "sci_tech_little_giant",
+    "provincial_rd_institution",
+)
+def _enterprise(source: Source, facts: Facts) -> None:
+    profile = source.profile
     enterprise = profile.enterprise
-    funding = profile.funding
+    facts.values.update(
+        {
+            "cit_audit_based": enterprise.cit_audit_based,
+            "jiangsu": _jiangsu(profile),
+            "branch_office": enterprise.branch_office,
+            "sales_or_trading_company": enterprise.sales_or_trading_company,
+            "large_soe_or_foreign_base": enterprise.large_soe_or_foreign_base,
+            "excluded_sector": enterprise.excluded_sector,
+            "restricted_industry": enterprise.restricted_industry,
+            "super_deduction_excluded_industry": enterprise.super_deduction_excluded_industry,
+            "abnormal_operation_list": enterprise.abnormal_operation_list,
+            "serious_dishonesty_list": enterprise.serious_dishonesty_list,
+            "research_misconduct": enterprise.research_misconduct,
+            "serious_fraud": enterprise.serious_fraud,
+            "specialised_sme": enterprise.specialised_sme,
+            "sci_tech_little_giant": enterprise.sci_tech_little_giant,
+            "provincial_rd_institution": profile.achievements.provincial_rd_institution,
+        }
+    )
+
+
+@provider(
+    "private_investment",
+    "investment_received",
+    "listed",
+    "core_tech_breakthrough",
+    "valuation_usd_known",
+    "valuation_known",
+    "valuation_usd",
+    "valuation_cny",
+)
+def _funding(source: Source, facts: Facts) -> None:
+    funding = source.profile.funding
+    facts.values.update(
+        {
+            "private_investment": funding.private_investment,
+            # any investment (潜在独角兽 "获得过投资"); private equity is an investment too
+            "investment_received": funding.private_investment
+            if funding.investment_received is None
+            else funding.investment_received or funding.private_investment,
+            "listed": funding.listed,
+            "core_tech_breakthrough": funding.core_tech_breakthrough,
+            "valuation_usd_known": funding.valuation_usd is not None,
+            "valuation_known": funding.valuation_usd is not None or funding.valuation_cny is not None,
+            "valuation_usd": -1 if funding.valuation_usd is None else float(funding.valuation_usd),
+            "valuation_cny": -1 if funding.valuation_cny is None else float(funding.valuation_cny),
+        }
+    )
+
+
+@provider(
+    "has_certificate", "rd_aux_accounts", "industry_university_research", "rd_projects_filed", "super_deduction_used"
+)
+def _practice(source: Source, facts: Facts) -> None:
+    profile = source.profile
     upkeep = profile.upkeep
-    ip = profile.ip
-    values: dict[str, Any] = {
-        "evaluation_year": year,
-        "next_year": year + 1,
-        "last_year": last,
-        "registration_year": first_year,
-        "years_since_registration": year - first_year,
-        "days_registered": national["days_registered"],
-        "national_verdict": assessment["verdict"],
-        "innovation_min": assessment["innovation"]["min"],
-        "innovation_max": assessment["innovation"]["max"],
-        "usable_ip": national["usable_ip"],
-        "class1": ip.class1,
-        "ip_class2_owned": ip.class2,
-        "ip_owned": ip.class1 + ip.class2,
-        "staff_data": national["staff_data"],
-        "rd_data": national["rd_data"],
-        "cit_audit_based": enterprise.cit_audit_based,
-        "jiangsu": _jiangsu(profile),
-        "branch_office": enterprise.branch_office,
-        "sales_or_trading_company": enterprise.sales_or_trading_company,
-        "large_soe_or_foreign_base": enterprise.large_soe_or_foreign_base,
-        "excluded_sector": enterprise.excluded_sector,
-        "restricted_industry": enterprise.restricted_industry,
-        "super_deduction_excluded_industry": enterprise.super_deduction_excluded_industry,
-        "abnormal_operation_list": enterprise.abnormal_operation_list,
-        "serious_dishonesty_list": enterprise.serious_dishonesty_list,
-        "research_misconduct": enterprise.research_misconduct,
-        "serious_fraud": enterprise.serious_fraud,
-        "specialised_sme": enterprise.specialised_sme,
-        "sci_tech_little_giant": enterprise.sci_tech_little_giant,
-        "provincial_rd_institution": profile.achievements.provincial_rd_institution,
-        "private_investment": funding.private_investment,
-        # any investment (潜在独角兽 "获得过投资"); private equity is an investment too
-        "investment_received": funding.private_investment
-        if funding.investment_received is None
-        else funding.investment_received or funding.private_investment,
-        "listed": funding.listed,
-        "core_tech_breakthrough": funding.core_tech_breakthrough,
-        "valuation_usd_known": funding.valuation_usd is not None,
-        "valuation_known": funding.valuation_usd is not None or funding.valuation_cny is not None,
-        "valuation_usd": -1 if funding.valuation_usd is None else float(funding.valuation_usd),
-        "valuation_cny": -1 if funding.valuation_cny is None else float(funding.valuation_cny),
-        "has_certificate": profile.recognition is not None,
-        "rd_aux_accounts": profile.rd_management.rd_aux_accounts,
-        "industry_university_research": profile.rd_management.industry_university_research,
-        "rd_projects_filed": _tri(upkeep.rd_projects_filed),
-        "super_deduction_used": _tri(upkeep.super_deduction_used),
-    }
-    if assessment["readiness"] is not None:  # no fact is None (engine/ladder.py reads None as absent)
-        values["readiness"] = assessment["readiness"]
-    lf = LadderFacts(values)
-    for name in ("sci_tech_staff_ratio", "rd_expense_ratio"):
-        if name in national:
-            values[name] = national[name]
-            lf.ratios[name] = derived.context[name]
-    _years_ago(values, "national_award", profile.achievements.national_award_year, year)
-    _years_ago(values, "standard_led", profile.achievements.standard_led_year, year)
-    _years_ago(values, "tech_sme_enrolled", profile.achievements.tech_sme_enrolled_year, year)
+    facts.values.update(
+        {
+            "has_certificate": profile.recognition is not None,
+            "rd_aux_accounts": profile.rd_management.rd_aux_accounts,
+            "industry_university_research": profile.rd_management.industry_university_research,
+            "rd_projects_filed": tri(upkeep.rd_projects_filed),
+            "super_deduction_used": tri(upkeep.super_deduction_used),
+        }
+    )
+
+
+def _years_ago(values: dict[str, Any], name: str, year: int | None, evaluation_year: int) -> None:
+    values[f"has_{name}"] = year is not None
+    if year is not None:
+        values[f"{name}_year"] = year
+        values[f"{name}_years_ago"] = evaluation_year - year
+
+
+@provider(
+    "has_national_award",
+    "national_award_year",
+    "national_award_years_ago",
+    "has_standard_led",
+    "standard_led_year",
+    "standard_led_years_ago",
+    "has_tech_sme_enrolled",
+    "tech_sme_enrolled_year",
+    "tech_sme_enrolled_years_ago",
+)
+def _achievements(source: Source, facts: Facts) -> None:
+    achievements = source.profile.achievements
+    year = source.profile.application_date.year
+    _years_ago(facts.values, "national_award", achievements.national_award_year, year)
+    _years_ago(facts.values, "standard_led", achievements.standard_led_year, year)
+    _years_ago(facts.values, "tech_sme_enrolled", achievements.tech_sme_enrolled_year, year)
+
+
+@provider("ip_applications_data", "ip_applications", "class1_applications_data", "ip_applications_class1")
+def _ip_applications(source: Source, facts: Facts) -> None:
+    upkeep = source.profile.upkeep
     for name, data in (
         ("ip_applications", "ip_applications_data"),
         ("ip_applications_class1", "class1_applications_data"),
     ):
         count = getattr(upkeep, name)
-        values[data] = "missing" if count is None else "ok"
+        facts.values[data] = "missing" if count is None else "ok"
         if count is None:
-            lf.missing[data] = [f"upkeep.{name}"]
+            facts.missing[data] = [f"upkeep.{name}"]
         else:
-            values[name] = count
-    since = dt.date(last, 1, 1)
-    values["incidents_since_last_year"] = sum(1 for i in profile.incidents if since <= i.date <= application)
+            facts.values[name] = count
 
-    entries = {entry.year: entry for entry in profile.years}
+
+@provider("incidents_since_last_year")
+def _recent_incidents(source: Source, facts: Facts) -> None:
+    application = source.profile.application_date
+    since = dt.date(application.year - 1, 1, 1)
+    facts.values["incidents_since_last_year"] = sum(
+        1 for i in source.profile.incidents if since <= i.date <= application
+    )
+
+
+@provider(patterns=("last_year_*",))
+def _last_year(source: Source, lf: Facts) -> None:
+    """The previous accounting year's figures, ratios and sales growth, each with its data status."""
+    last = source.profile.application_date.year - 1
+    first_year = source.first_year
+    entries = source.entries
+    values = lf.values
     _figure(lf, entries, last, "staff_total", "last_year_staff_data", "last_year_staff_total", first_year)
     _figure(lf, entries, last, "staff_sci_tech", "last_year_sci_tech_data", "last_year_sci_tech_staff", first_year)
     sales = _figure(lf, entries, last, "sales_revenue", "last_year_sales_data", "last_year_sales", first_year)
@@ -243,7 +291,6 @@ def base_facts(profile: Profile, derived: Derived, assessment: dict[str, Any]) -
         prev_units = None if previous is None else to_units(previous)
         growth = None if sales is None or prev_units is None else sales - prev_units
         _ratio(lf, "last_year_sales_growth_data", "last_year_sales_growth", growth, prev_units, paths)
-    return lf
 
 
 # certificate (packs with `certificate_validity_years`) ------------------------------------------------
@@ -266,7 +313,32 @@ def _due_date(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-def _certificate(profile: Profile, parameters: dict[str, Any], values: dict[str, Any]) -> None:
+@provider(
+    "certificate_date",
+    "certificate_years_elapsed",
+    "valid_until",
+    "expiry_year",
+    "years_to_expiry_year",
+    "annual_reports_data",
+    "annual_reports_missing",
+    "missing_years",
+    "annual_report_state",
+    "report_year",
+    "report_due",
+    "incidents_since_certificate",
+    "change_unreported",
+    "application_fraud",
+    "relocation",
+    "cancellation_state",
+    "cancelled_on",
+    "cancelled_year",
+    "next_application_year",
+    parameters=("certificate_validity_years",),
+)
+def _certificate(source: Source, facts: Facts, parameters: dict[str, Any]) -> None:
+    """A recognised firm's certificate (packs with `certificate_validity_years`)."""
+    profile = source.profile
+    values = facts.values
     recognition = profile.recognition
     if recognition is None:
         return
@@ -342,9 +414,9 @@ def exact_cagr(base: int, latest: int, years: int) -> float:
     return (2 * (root - GRID) + 1) / (2 * GRID)
 
 
-def _round_growth(lf: LadderFacts, profile: Profile, prefix: str, figure: str, base_year: int, latest: int) -> None:
-    entries = {entry.year: entry for entry in profile.years}
-    first_year = profile.company.registered_on.year
+def _round_growth(lf: Facts, source: Source, prefix: str, figure: str, base_year: int, latest: int) -> None:
+    entries = source.entries
+    first_year = source.first_year
     values = lf.values
     base = _figure(lf, entries, base_year, figure, f"{prefix}_base_data", f"{prefix}_base", first_year)
     end = _figure(lf, entries, latest, figure, f"{prefix}_latest_data", f"{prefix}_latest", first_year)
@@ -371,7 +443,22 @@ def _round_growth(lf: LadderFacts, profile: Profile, prefix: str, figure: str, b
         values[f"{prefix}_growing"] = "no"
 
 
-def _round(profile: Profile, parameters: dict[str, Any], lf: LadderFacts) -> None:
+@provider(
+    "round_year",
+    "founded_years_before_round",
+    "base_year",
+    "latest_year",
+    "previous_year",
+    "round_science_data",
+    "round_science_ratio",
+    parameters=("round_year",),
+    per_pack=True,
+    patterns=("round_sales_*", "round_employees_*"),
+)
+def _round(source: Source, lf: Facts, parameters: dict[str, Any]) -> None:
+    """A provincial round's years and growth (packs with `round_year`; growth with `base_year_offset`). The
+    round year is a dated parameter of the pack, so a new round is a new value in YAML, not new code."""
+    profile = source.profile
     round_year = int(parameters["round_year"])
     values = lf.values
     values["round_year"] = round_year
@@ -381,32 +468,15 @@ def _round(profile: Profile, parameters: dict[str, Any], lf: LadderFacts) -> Non
         return
     base_year, latest = round_year - int(offset), round_year - 1
     values.update({"base_year": base_year, "latest_year": latest, "previous_year": latest - 1})
-    _round_growth(lf, profile, "round_sales", "sales_revenue", base_year, latest)
-    _round_growth(lf, profile, "round_employees", "employees", base_year, latest)
-    entries = {entry.year: entry for entry in profile.years}
+    _round_growth(lf, source, "round_sales", "sales_revenue", base_year, latest)
+    _round_growth(lf, source, "round_employees", "employees", base_year, latest)
     _pair(
         lf,
-        entries,
+        source.entries,
         latest,
         "rd_expense",
         "sales_revenue",
         "round_science_data",
         "round_science_ratio",
-        profile.company.registered_on.year,
+        source.first_year,
     )
-
-
-def needs_own_facts(parameters: dict[str, Any]) -> bool:
-    """Whether a pack's facts differ from another's under the same names (a provincial round's years):
-    then it reads a copy of the base facts, else the base facts themselves."""
-    return "round_year" in parameters
-
-
-def pack_facts(profile: Profile, parameters: dict[str, Any], base: LadderFacts, own: bool) -> LadderFacts:
-    """The facts one pack reads: the base facts (a copy when `own`), plus what its parameters call for."""
-    lf = LadderFacts(dict(base.values), dict(base.ratios), dict(base.missing), dict(base.growth)) if own else base
-    if "certificate_validity_years" in parameters:
-        _certificate(profile, parameters, lf.values)
-    if "round_year" in parameters:
-        _round(profile, parameters, lf)
-    return lf
