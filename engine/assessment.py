@@ -7,20 +7,18 @@ assessments: treat them as read-only.
 """
 
 from dataclasses import dataclass
-from string import Formatter
 from typing import Any
 
-from engine.bilingual import Bilingual
-from engine.compiler import CompiledPack, CompiledRule
-from engine.evaluator import outcome_of
+from engine.compiler import CompiledPack
 from engine.facts import Derived
 from engine.formatting import format_value
-from engine.gaps import GAPS, GapInput, growth_rate_next_band, transformations_to_next_band
+from engine.gaps import growth_rate_next_band, transformations_to_next_band
 from engine.labels import describe_fields
-from engine.money import floor_ratio, round_ratio
-from engine.pack import Rule, Shortfall, Target
+from engine.money import round_ratio
+from engine.pack import Rule, Target
 from engine.readiness import criterion_progress, readiness_index
 from engine.runtime import RulesEngineError
+from engine.views import RuleView, gap_of, shown_actual, views_of
 
 CONTRACT = "1"
 CRITERIA = (
@@ -42,38 +40,12 @@ DISCLAIMER = {
 
 
 @dataclass(frozen=True, slots=True)
-class RuleView:
-    """One rule of the pack with everything about it that no profile changes."""
+class ItemOutput:
+    """What the national output adds to a score item's rule: when it is short, and its shortfall's words."""
 
-    target_id: str
-    target: Target
-    outcome: str  # what the evaluator reads (engine/evaluator.py): passed, failed, unknown, or the verdict
-    rule_key: str
-    rule_id: str
-    item_limit: int | None  # an item scoring below this max has a shortfall
-    passed: bool | None
-    points: tuple[int, int] | None
-    actual_fact: str | None
-    threshold_raw: Any
-    threshold: Any  # as reported in the output
-    gap: str | None
-    message: Bilingual | None
-    shortfall: Shortfall | None
-    title: dict[str, str]
-    convention: dict[str, str] | None
-    unit: str | None
-    citation: str
-    threshold_text: tuple[str, str]
-    placeholders: frozenset[str]
-    static_item_shortfall: dict[str, Any] | None  # an item shortfall that no profile value changes
-    item_message: dict[str, str] | None
-
-
-def _placeholders(template: Bilingual | None) -> frozenset[str]:
-    if template is None:
-        return frozenset()
-    names = {name for text in (template.zh, template.en) for _, name, _, _ in Formatter().parse(text) if name}
-    return frozenset(names)
+    limit: int | None  # an item scoring below this max has a shortfall
+    static_shortfall: dict[str, Any] | None  # an item shortfall that no profile value changes
+    message: dict[str, str]
 
 
 def _item_message(target: Target, points: tuple[int, int] | None) -> dict[str, str]:
@@ -100,44 +72,12 @@ def _static_item_shortfall(target_id: str, target: Target, rule: Rule) -> dict[s
     }
 
 
-def _view(compiled_rule: CompiledRule) -> RuleView:
-    rule, target = compiled_rule.rule, compiled_rule.target
-    threshold = compiled_rule.threshold
-    if threshold is not None:
-        threshold = float(threshold) if target.unit == "ratio" else _plain_number(threshold)
-    convention = rule.convention or target.convention
-    return RuleView(
-        target_id=compiled_rule.target_id,
-        target=target,
-        outcome=outcome_of(target.kind, rule.passed, rule.verdict),
-        rule_key=f"{compiled_rule.target_id}.{rule.id}",
-        rule_id=rule.id,
-        item_limit=target.max_points
-        if target.answers is not None
-        else (target.shortfall.below_points if target.shortfall else None),
-        passed=rule.passed,
-        points=rule.points,
-        actual_fact=rule.actual,
-        threshold_raw=compiled_rule.threshold,
-        threshold=threshold,
-        gap=rule.gap,
-        message=rule.message,
-        shortfall=rule.shortfall,
-        title=target.title.as_dict(),
-        convention=convention.as_dict() if convention else None,
-        unit=target.unit,
-        citation=target.citation,
-        threshold_text=format_value(threshold, target.unit),
-        placeholders=_placeholders(rule.message),
-        static_item_shortfall=_static_item_shortfall(compiled_rule.target_id, target, rule),
-        item_message=_item_message(target, rule.points) if target.kind == "item" else None,
-    )
-
-
-def _plain_number(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+def _item_output(view: RuleView, rule: Rule) -> ItemOutput:
+    target = view.target
+    limit = target.shortfall.below_points if target.shortfall else None
+    if target.answers is not None:
+        limit = target.max_points
+    return ItemOutput(limit, _static_item_shortfall(view.target_id, target, rule), _item_message(target, view.points))
 
 
 def _missing_text(paths: list[str]) -> dict[str, str]:
@@ -182,8 +122,12 @@ class AssessmentBuilder:
         self.rules_version = pack.version
         self.targets = pack.targets()
         self.readiness = pack.readiness
-        self.views: dict[int, RuleView] = {
-            id(rule): _view(rule) for group in compiled.groups for rule in group.rules.values()
+        self.views: dict[int, RuleView] = views_of(compiled.groups)
+        self.items = {
+            id(self.views[id(rule)]): _item_output(self.views[id(rule)], rule.rule)
+            for group in compiled.groups
+            for rule in group.rules.values()
+            if rule.target.kind == "item"
         }
         self.indicators = [
             (
@@ -210,9 +154,6 @@ class AssessmentBuilder:
         self.verdict_labels = {k: v.as_dict() for k, v in (verdict.labels or {}).items()} if verdict else {}
         self.readiness_convention = self.readiness.convention.as_dict() if self.readiness else None
 
-    def view(self, compiled_rule: CompiledRule) -> RuleView:
-        return self.views[id(compiled_rule)]
-
     def _top_of_bands(self) -> tuple[int, int]:
         low = high = 0
         for _, max_points, _, members in self.indicators:
@@ -227,13 +168,8 @@ class AssessmentBuilder:
         raw_actual = None
         if fact is not None:
             raw_actual = extra[fact] if fact in extra else derived.facts.get(fact)
-        actual = raw_actual
-        if view.unit == "ratio" and fact in derived.ratios:
-            rounding = floor_ratio if view.passed is False else round_ratio
-            actual = rounding(*derived.ratios[fact])
-        elif actual is not None:
-            actual = _plain_number(actual)
-        gap = GAPS[view.gap](GapInput(derived, fact, view.threshold_raw, raw_actual)) if view.gap else None
+        actual = shown_actual(view, derived, raw_actual, floor_failing=True)
+        gap = gap_of(view, derived, raw_actual)
         missing = derived.missing.get(view.target_id)
         message = None
         if view.message is not None:
@@ -292,18 +228,19 @@ class AssessmentBuilder:
     def item_shortfall(self, view: RuleView, derived: Derived) -> dict[str, Any] | None:
         rule_id = view.rule_id
         high = (view.points or (0, 0))[1]
+        item = self.items[id(view)]
         if rule_id != "missing" and view.shortfall is None:
-            if view.item_limit is None or high >= view.item_limit or rule_id == "undefined":
+            if item.limit is None or high >= item.limit or rule_id == "undefined":
                 return None
-        if view.static_item_shortfall is not None:
-            return view.static_item_shortfall
+        if item.static_shortfall is not None:
+            return item.static_shortfall
         target = view.target
         shortfall = view.shortfall or target.shortfall
         base = {
             "criterion": "innovation_score",
             "indicator": target.indicator,
             "item": view.target_id,
-            "message": view.item_message,
+            "message": item.message,
             "citation": target.citation,
         }
         if rule_id == "missing":

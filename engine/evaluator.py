@@ -21,9 +21,8 @@ from typing import Any, Protocol
 from engine.compiler import CompiledGroup, CompiledPack
 from engine.runtime import DurableRuntime, RulesEngineError
 from engine.signature import ABSENT
-from engine.tallies import Tally
+from engine.tallies import NOT_APPLICABLE, Tally
 
-NOT_APPLICABLE = "not_applicable"
 OUTCOME = {True: "passed", False: "failed", None: "unknown"}
 _DECISIVE = (NOT_APPLICABLE, "failed", "unknown")
 DECIDED_CACHE_LIMIT = 100_000  # distinct firings kept per pack run (the firings of a signature are shared)

@@ -20,11 +20,12 @@ from engine.compiler import CompiledPack, compile_pack
 from engine.detail import summary_view, tier_summary
 from engine.evaluator import Evaluator, PackRun
 from engine.facts import FactPlan, Facts, Provider
-from engine.ladder_views import CACHE_LIMIT, View, entry_of, make_view
+from engine.ladder_views import CACHE_LIMIT, entry_of
 from engine.pack import NoPackInForce, PackError, PoolFrame, Round, RulePack, TierSpec, ladder_packs, pack_in_force
 from engine.profile import Profile
 from engine.runtime import DurableRuntime
 from engine.tallies import route_state, route_states_key
+from engine.views import RuleView, views_of
 
 
 @dataclass(slots=True)
@@ -213,7 +214,7 @@ class LadderEvaluator:
             if cached is not None:
                 return cached
             compiled = compile_pack(lp, period or date, decision_last=False)
-            views = {id(rule): make_view(rule) for group in compiled.groups for rule in group.rules.values()}
+            views = views_of(compiled.groups)
             tiers = [_tier_plan(tier_id, spec, lp, compiled, date) for tier_id, spec in lp.tiers.items()]
             run = PackRun(compiled, views, tallies.for_pack(compiled, lp.tiers))
             providers, own = self.facts.per_pack(compiled.parameters)
@@ -263,7 +264,7 @@ class LadderEvaluator:
         for pp in plan.packs:
             parameters = pp.compiled.parameters
             facts = [FactPlan.for_pack(b, pp.providers, pp.own_facts, parameters) for b in bases]
-            decided: list[dict[str, View]] = self.evaluator.run(pp.run, [lf.values for lf in facts])
+            decided: list[dict[str, RuleView]] = self.evaluator.run(pp.run, [lf.values for lf in facts])
             for i, (lf, chosen) in enumerate(zip(facts, decided, strict=True)):
                 values = bases[i].values
                 for target_id, name in pp.exports:
@@ -321,12 +322,12 @@ def _national_results(facts: Facts, assessment: dict[str, Any]) -> Facts:
     return facts
 
 
-_Deferred = tuple["PackPlan", TierPlan, Facts, dict[str, View], list[str] | None, Profile]
+_Deferred = tuple["PackPlan", TierPlan, Facts, dict[str, RuleView], list[str] | None, Profile]
 
 
 # output -----------------------------------------------------------------------------------------------
 def _tier(
-    pp: PackPlan, tier: TierPlan, lf: Facts, chosen: dict[str, View], states: list[str] | None, profile: Profile
+    pp: PackPlan, tier: TierPlan, lf: Facts, chosen: dict[str, RuleView], states: list[str] | None, profile: Profile
 ) -> dict[str, Any]:
     spec = tier.spec
     parameters = pp.compiled.parameters
@@ -383,7 +384,7 @@ def _tier(
 
 
 def _tier_head(
-    tier: TierPlan, lf: Facts, chosen: dict[str, View], states: list[str] | None, profile: Profile
+    tier: TierPlan, lf: Facts, chosen: dict[str, RuleView], states: list[str] | None, profile: Profile
 ) -> dict[str, Any]:
     """The tier as the default view shows it — `tier_summary` of `_tier`'s output, without its entries."""
     spec = tier.spec
@@ -417,7 +418,7 @@ def _tier_head(
     return head
 
 
-def _score(spec: TierSpec, values: dict[str, Any], chosen: dict[str, View]) -> dict[str, Any]:
+def _score(spec: TierSpec, values: dict[str, Any], chosen: dict[str, RuleView]) -> dict[str, Any]:
     score = spec.score
     assert score is not None
     indicators: dict[str, Any] = {}

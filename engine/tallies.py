@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-NOT_APPLICABLE = "not_applicable"
+NOT_APPLICABLE = "not_applicable"  # the outcome of a criterion that does not apply to the firm
 
 
 @dataclass(frozen=True, slots=True)
