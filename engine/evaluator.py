@@ -5,7 +5,7 @@ For each group it
 
 1. adds the facts that the group reads and that earlier groups decided (the pack's *tallies*,
    engine/tallies.py: score sums, counts of failed / unknown criteria, route states, earlier outcomes);
-2. asserts each distinct set of the group's facts once through `DurableRuntime.fire` (signature-cached,
+2. hands each distinct set of the group's facts once to `DurableRuntime.fire` (signature-cached,
    engine/runtime.py) — profiles with identical facts fire identical rules;
 3. keeps, per profile and target, the decisive rule that fired (not-applicable wins, then failing, then
    unknown, else the first fired), as the pack's *view* of that rule (whatever its output needs).
@@ -115,7 +115,8 @@ class Evaluator:
                 add = tally.add
                 for values, chosen in zip(facts, decided, strict=True):
                     add(values, chosen)
-            # profiles with the same facts get the same firings: assert each distinct set once
+            # profiles with the same facts get the same firings: each distinct set goes to the runtime once
+            # (which reads the group's facts of it: signature-cached, engine/runtime.py)
             names = stage.group.fact_names
             absent = stage.absent
             slots: list[int] = []
@@ -126,9 +127,9 @@ class Evaluator:
                 slot = distinct.get(key)
                 if slot is None:
                     slot = distinct[key] = len(batch)
-                    batch.append({name: values[name] for name in names if name in values})
+                    batch.append(values)
                 slots.append(slot)
-            outcomes = [run.decided_by(index, tuple(fired)) for fired in fire(stage.group, batch)]
+            outcomes = [run.decided_by(index, fired) for fired in fire(stage.group, batch)]
             for chosen, slot in zip(decided, slots, strict=True):
                 chosen.update(outcomes[slot])
         return decided

@@ -56,7 +56,7 @@ Derived = Facts  # the name the national output used
 class Source:
     """The profile and what several providers read, computed once."""
 
-    __slots__ = ("answer_fields", "entries", "first_year", "profile", "window")
+    __slots__ = ("_units", "answer_fields", "entries", "first_year", "profile", "window")
 
     def __init__(self, profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> None:
         self.profile = profile
@@ -64,6 +64,20 @@ class Source:
         self.window = window_of(profile)
         self.first_year = profile.company.registered_on.year
         self.entries: dict[int, YearFigures] = {entry.year: entry for entry in profile.years}
+        self._units: dict[tuple[int, str], int | None] = {}
+
+    def units(self, year: int, name: str) -> int | None:
+        """A year's figure in exact 0.0001 units (None: no such year, or the figure is absent). Each figure
+        is converted once, however many facts read it (a year's sales: the R&D ratio, the growth rates,
+        the previous year's figures, a round's growth)."""
+        key = (year, name)
+        try:
+            return self._units[key]
+        except KeyError:
+            entry = self.entries.get(year)
+            raw = getattr(entry, name) if entry is not None else None
+            found = self._units[key] = None if raw is None else to_units(raw)
+            return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,30 +12,20 @@ import datetime as dt
 from typing import Any
 
 from engine.facts import Facts, Source, number, provider, tri
-from engine.money import GRID, exact_float, to_units
-from engine.profile import Profile, YearFigures
+from engine.money import GRID, exact_float
+from engine.profile import Profile
 
 JIANGSU_DIVISION = "32"  # GB/T 2260 province code, characters 3–4 of the unified social credit code
 
 
-def _figure(
-    lf: Facts,
-    entries: dict[int, YearFigures],
-    year: int,
-    name: str,
-    status: str,
-    value: str,
-    first_year: int,
-) -> int | None:
+def _figure(lf: Facts, source: Source, year: int, name: str, status: str, value: str) -> int | None:
     """One year's figure as exact units under `value`, with its status; None unless ok."""
-    entry = entries.get(year)
-    raw = getattr(entry, name) if entry is not None else None
-    if raw is not None:
-        units = to_units(raw)
+    units = source.units(year, name)
+    if units is not None:
         lf.values[status] = "ok"
         lf.values[value] = number(units)
         return units
-    if year < first_year:
+    if year < source.first_year:
         lf.values[status] = "undefined"
     else:
         lf.values[status] = "missing"
@@ -58,25 +48,14 @@ def _ratio(lf: Facts, status: str, value: str, num: int | None, den: int | None,
         lf.ratios[value] = (num, den)
 
 
-def _pair(
-    lf: Facts,
-    entries: dict[int, YearFigures],
-    year: int,
-    part: str,
-    whole: str,
-    status: str,
-    value: str,
-    first_year: int,
-) -> None:
+def _pair(lf: Facts, source: Source, year: int, part: str, whole: str, status: str, value: str) -> None:
     """part / whole of one year as an exact ratio fact with its data status."""
-    entry = entries.get(year)
-    if year < first_year and entry is None:
+    if year < source.first_year and year not in source.entries:
         lf.values[status] = "undefined"
         return
-    num = getattr(entry, part) if entry is not None else None
-    den = getattr(entry, whole) if entry is not None else None
+    num, den = source.units(year, part), source.units(year, whole)
     paths = [f"years[{year}].{n}" for n, v in ((part, num), (whole, den)) if v is None]
-    _ratio(lf, status, value, None if num is None else to_units(num), None if den is None else to_units(den), paths)
+    _ratio(lf, status, value, num, den, paths)
 
 
 @provider("evaluation_year", "next_year", "last_year", "registration_year", "years_since_registration")
@@ -251,44 +230,22 @@ def _recent_incidents(source: Source, facts: Facts) -> None:
 def _last_year(source: Source, lf: Facts) -> None:
     """The previous accounting year's figures, ratios and sales growth, each with its data status."""
     last = source.profile.application_date.year - 1
-    first_year = source.first_year
-    entries = source.entries
     values = lf.values
-    _figure(lf, entries, last, "staff_total", "last_year_staff_data", "last_year_staff_total", first_year)
-    _figure(lf, entries, last, "staff_sci_tech", "last_year_sci_tech_data", "last_year_sci_tech_staff", first_year)
-    sales = _figure(lf, entries, last, "sales_revenue", "last_year_sales_data", "last_year_sales", first_year)
-    _figure(lf, entries, last, "total_assets", "last_year_assets_data", "last_year_total_assets", first_year)
-    _figure(lf, entries, last, "rd_expense", "last_year_rd_data", "last_year_rd_expense", first_year)
-    _pair(
-        lf,
-        entries,
-        last,
-        "rd_expense",
-        "sales_revenue",
-        "last_year_rd_sales_data",
-        "last_year_rd_sales_ratio",
-        first_year,
-    )
-    _pair(
-        lf,
-        entries,
-        last,
-        "rd_expense",
-        "total_costs",
-        "last_year_rd_costs_data",
-        "last_year_rd_costs_ratio",
-        first_year,
-    )
+    _figure(lf, source, last, "staff_total", "last_year_staff_data", "last_year_staff_total")
+    _figure(lf, source, last, "staff_sci_tech", "last_year_sci_tech_data", "last_year_sci_tech_staff")
+    sales = _figure(lf, source, last, "sales_revenue", "last_year_sales_data", "last_year_sales")
+    _figure(lf, source, last, "total_assets", "last_year_assets_data", "last_year_total_assets")
+    _figure(lf, source, last, "rd_expense", "last_year_rd_data", "last_year_rd_expense")
+    _pair(lf, source, last, "rd_expense", "sales_revenue", "last_year_rd_sales_data", "last_year_rd_sales_ratio")
+    _pair(lf, source, last, "rd_expense", "total_costs", "last_year_rd_costs_data", "last_year_rd_costs_ratio")
     # sales growth of the previous year over the one before: (S₋₁ − S₋₂) / S₋₂
-    before = entries.get(last - 1)
-    previous = before.sales_revenue if before is not None else None
-    if last - 1 < first_year and previous is None:
+    prev_units = source.units(last - 1, "sales_revenue")
+    if last - 1 < source.first_year and prev_units is None:
         values["last_year_sales_growth_data"] = "undefined"
     else:
         paths = lf.missing.get("last_year_sales_data", []) + (
-            [f"years[{last - 1}].sales_revenue"] if previous is None else []
+            [f"years[{last - 1}].sales_revenue"] if prev_units is None else []
         )
-        prev_units = None if previous is None else to_units(previous)
         growth = None if sales is None or prev_units is None else sales - prev_units
         _ratio(lf, "last_year_sales_growth_data", "last_year_sales_growth", growth, prev_units, paths)
 
@@ -415,12 +372,10 @@ def exact_cagr(base: int, latest: int, years: int) -> float:
 
 
 def _round_growth(lf: Facts, source: Source, prefix: str, figure: str, base_year: int, latest: int) -> None:
-    entries = source.entries
-    first_year = source.first_year
     values = lf.values
-    base = _figure(lf, entries, base_year, figure, f"{prefix}_base_data", f"{prefix}_base", first_year)
-    end = _figure(lf, entries, latest, figure, f"{prefix}_latest_data", f"{prefix}_latest", first_year)
-    before = _figure(lf, entries, latest - 1, figure, f"{prefix}_previous_data", f"{prefix}_previous", first_year)
+    base = _figure(lf, source, base_year, figure, f"{prefix}_base_data", f"{prefix}_base")
+    end = _figure(lf, source, latest, figure, f"{prefix}_latest_data", f"{prefix}_latest")
+    before = _figure(lf, source, latest - 1, figure, f"{prefix}_previous_data", f"{prefix}_previous")
     status = f"{prefix}_cagr_data"
     if base is None or end is None:
         paths = lf.missing.get(f"{prefix}_base_data", []) + lf.missing.get(f"{prefix}_latest_data", [])
@@ -470,13 +425,4 @@ def _round(source: Source, lf: Facts, parameters: dict[str, Any]) -> None:
     values.update({"base_year": base_year, "latest_year": latest, "previous_year": latest - 1})
     _round_growth(lf, source, "round_sales", "sales_revenue", base_year, latest)
     _round_growth(lf, source, "round_employees", "employees", base_year, latest)
-    _pair(
-        lf,
-        source.entries,
-        latest,
-        "rd_expense",
-        "sales_revenue",
-        "round_science_data",
-        "round_science_ratio",
-        source.first_year,
-    )
+    _pair(lf, source, latest, "rd_expense", "sales_revenue", "round_science_data", "round_science_ratio")

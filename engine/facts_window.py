@@ -6,8 +6,7 @@ latest year only); the growth rates follow the Guidelines' formula and edge rule
 """
 
 from engine.facts import Facts, Source, provider
-from engine.money import SCALE, clamp_int, exact_float, to_units
-from engine.profile import YearFigures
+from engine.money import SCALE, clamp_int, exact_float
 
 _STATUSES = ("staff_data", "rd_data", "domestic_data", "high_tech_data")
 
@@ -57,32 +56,30 @@ def _tech_domain(source: Source, facts: Facts) -> None:
         facts.values["tech_domain"] = domain.value
 
 
-def _gather(
-    entries: dict[int, YearFigures], years: tuple[int, ...], names: tuple[str, ...]
-) -> tuple[dict[str, list[int]], list[str]]:
+def _gather(source: Source, years: tuple[int, ...], names: tuple[str, ...]) -> tuple[dict[str, list[int]], list[str]]:
     """The named figures of each window year as exact units, and the paths of those missing."""
     values: dict[str, list[int]] = {name: [] for name in names}
     missing: list[str] = []
+    units = source.units
     for year in years:
-        entry = entries.get(year)
         for name in names:
-            raw = getattr(entry, name) if entry is not None else None
-            if raw is None:
+            found = units(year, name)
+            if found is None:
                 missing.append(f"years[{year}].{name}")
             else:
-                values[name].append(to_units(raw))
+                values[name].append(found)
     return values, missing
 
 
 def _window_ratio(
-    facts: Facts, entries: dict[int, YearFigures], years: tuple[int, ...], key: str, status: str, part: str, whole: str
+    facts: Facts, source: Source, years: tuple[int, ...], key: str, status: str, part: str, whole: str
 ) -> dict[str, list[int]]:
     """Σ part / Σ whole over `years` as fact `key`, with its status fact.
 
     A whole that is complete and sums to zero makes the ratio undefined (the criterion fails) even when a
     part figure is missing: no figure could make it showable. Otherwise anything missing makes it unknown.
     """
-    values, missing = _gather(entries, years, (part, whole))
+    values, missing = _gather(source, years, (part, whole))
     out = facts.values
     whole_missing = any(path.endswith(f".{whole}") for path in missing)
     if not whole_missing and sum(values[whole]) == 0:
@@ -115,14 +112,13 @@ def _window_ratios(source: Source, facts: Facts) -> None:
             out[status] = "undefined"
         return
     latest = (window.latest,)
-    entries = source.entries
-    _window_ratio(facts, entries, latest, "sci_tech_staff_ratio", "staff_data", "staff_sci_tech", "staff_total")
-    money = _window_ratio(facts, entries, years, "rd_expense_ratio", "rd_data", "rd_expense", "sales_revenue")
+    _window_ratio(facts, source, latest, "sci_tech_staff_ratio", "staff_data", "staff_sci_tech", "staff_total")
+    money = _window_ratio(facts, source, years, "rd_expense_ratio", "rd_data", "rd_expense", "sales_revenue")
     if out["rd_data"] == "ok":
         out["latest_sales"] = exact_float(money["sales_revenue"][-1], SCALE)  # decides the tier
-    _window_ratio(facts, entries, years, "rd_domestic_share", "domestic_data", "rd_expense_domestic", "rd_expense")
+    _window_ratio(facts, source, years, "rd_domestic_share", "domestic_data", "rd_expense_domestic", "rd_expense")
     _window_ratio(
-        facts, entries, latest, "high_tech_revenue_share", "high_tech_data", "high_tech_revenue", "total_revenue"
+        facts, source, latest, "high_tech_revenue_share", "high_tech_data", "high_tech_revenue", "total_revenue"
     )
 
 
@@ -160,7 +156,7 @@ def _transformation(source: Source, facts: Facts) -> None:
 
 def _growth(facts: Facts, source: Source, item: str, figure: str) -> None:
     """Growth rate g by the Guidelines' formula and edge rules (contract: growth.*)."""
-    values, missing = _gather(source.entries, source.window.years, (figure,))
+    values, missing = _gather(source, source.window.years, (figure,))
     status, fact = f"{item}_growth_data", f"{item}_growth"
     if missing:
         facts.values[status] = "missing"
