@@ -12,7 +12,7 @@ from engine import tallies
 from engine.assessment import AssessmentBuilder
 from engine.compiler import BATCH_CAP, CompiledPack, compile_pack
 from engine.evaluator import Evaluator, PackRun
-from engine.facts import FactPlan
+from engine.facts import FactPlan, derivable
 from engine.ladder import LadderEvaluator
 from engine.pack import RulePack, load_packs, pack_in_force
 from engine.profile import Profile
@@ -60,7 +60,7 @@ class Assessor:
             if compiled.key not in self._by_key:
                 builder = AssessmentBuilder(compiled)
                 self._by_key[compiled.key] = (compiled, builder)
-                self._runs[compiled.key] = PackRun(compiled, builder.views, tallies.for_pack(compiled, {}))
+                self._runs[compiled.key] = PackRun(compiled, builder.views, tallies.for_pack(compiled, {}), derivable)
             return self._by_key[compiled.key]
 
     def assess(self, profile: Profile, pack: RulePack | None = None) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from engine.compiler import CompiledGroup, CompiledPack
+from engine.pack import PackError
 from engine.runtime import DurableRuntime, RulesEngineError
 from engine.signature import ABSENT
 from engine.tallies import NOT_APPLICABLE, Tally
@@ -68,13 +69,31 @@ class Stage:
 class PackRun:
     """A compiled pack ready to run: its stages and the view of each of its rules."""
 
-    def __init__(self, compiled: CompiledPack, views: dict[int, Any], tallies: Sequence[Sequence[Tally]]) -> None:
+    def __init__(
+        self,
+        compiled: CompiledPack,
+        views: dict[int, Any],
+        tallies: Sequence[Sequence[Tally]],
+        given: Callable[[str], bool] | None = None,
+    ) -> None:
+        """`given` says whether a fact reaches the pack from outside it (a provider, another pack's export):
+        a group that reads a fact neither given nor tallied before it is refused (PackError) rather than
+        handed to durable-rules with the fact absent."""
         self.compiled = compiled
         self.views = views
         self.stages = tuple(
             Stage(group, tuple(before), (ABSENT,) * len(group.fact_names))
             for group, before in zip(compiled.groups, tallies, strict=True)
         )
+        if given is not None:
+            for stage in self.stages:
+                tallied = set().union(*(tally.provides for tally in stage.tallies))
+                unknown = [name for name in stage.group.fact_names if name not in tallied and not given(name)]
+                if unknown:
+                    raise PackError(
+                        f"{compiled.pack.id}/{stage.group.name}: reads {', '.join(unknown)}, which no fact provider "
+                        "derives, no tally of the pack adds and no other pack exports"
+                    )
         # (group index, rule names fired) → the decisive view per target, in firing order (shared: read-only)
         self._decided: dict[tuple[int, tuple[str, ...]], dict[str, Any]] = {}
 

@@ -160,6 +160,12 @@ class FactPlan:
         return result
 
 
+def derivable(name: str) -> bool:
+    """Whether some provider derives the fact."""
+    _load_providers()
+    return any(_reads(p, {name}) for p in PROVIDERS)
+
+
 _ALL: FactPlan | None = None
 
 

@@ -19,12 +19,12 @@ from engine import tallies
 from engine.compiler import CompiledPack, compile_pack
 from engine.detail import summary_view, tier_summary
 from engine.evaluator import Evaluator, PackRun
-from engine.facts import FactPlan, Facts, Provider
+from engine.facts import FactPlan, Facts, Provider, derivable
 from engine.ladder_views import CACHE_LIMIT, entry_of
 from engine.pack import NoPackInForce, PackError, PoolFrame, Round, RulePack, TierSpec, ladder_packs, pack_in_force
 from engine.profile import Profile
 from engine.runtime import DurableRuntime
-from engine.tallies import route_state, route_states_key
+from engine.tallies import outcome_fact, route_state, route_states_key
 from engine.views import RuleView, views_of
 
 
@@ -139,6 +139,13 @@ class LadderEvaluator:
         self._compiled: dict[tuple[str, dt.date | None, bool], PackPlan] = {}
         self._lock = threading.RLock()
         self.evaluator = Evaluator(runtime)
+        # what reaches a tier pack from outside it: the national results, other tier packs' exports
+        self._exported = set(NATIONAL_RESULTS)
+        for pack in packs:
+            self._exported |= {outcome_fact(t) for t in pack.targets()} | {f"{t}_status" for t in pack.tiers}
+
+    def _given(self, name: str) -> bool:
+        return name in self._exported or derivable(name)
 
     @classmethod
     def for_packs(cls, packs: list[RulePack], runtime: DurableRuntime, facts: FactPlan) -> "LadderEvaluator | None":
@@ -216,7 +223,7 @@ class LadderEvaluator:
             compiled = compile_pack(lp, period or date, decision_last=False)
             views = views_of(compiled.groups)
             tiers = [_tier_plan(tier_id, spec, lp, compiled, date) for tier_id, spec in lp.tiers.items()]
-            run = PackRun(compiled, views, tallies.for_pack(compiled, lp.tiers))
+            run = PackRun(compiled, views, tallies.for_pack(compiled, lp.tiers), self._given)
             providers, own = self.facts.per_pack(compiled.parameters)
             exports = [(t, f"{t}_outcome") for t in lp.targets() if f"{t}_outcome" in self._read]
             exports += [(tier.spec.status, f"{tier.tier_id}_status") for tier in tiers]
@@ -309,6 +316,9 @@ class LadderEvaluator:
                 for t, a, m, d in zip(tiers, assessments, monitors, deferred, strict=True)
             ]
         return [_ladder(plan, t, a, m) for t, a, m in zip(tiers, assessments, monitors, strict=True)]
+
+
+NATIONAL_RESULTS = ("national_verdict", "innovation_min", "innovation_max", "readiness")
 
 
 def _national_results(facts: Facts, assessment: dict[str, Any]) -> Facts:
