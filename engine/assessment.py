@@ -33,6 +33,7 @@ CRITERIA = (
     "compliance",
 )
 HARD_CRITERIA = tuple(c for c in CRITERIA if c != "innovation_score")
+ENTRIES_PER_RULE = 4096  # criterion entries kept per rule (shared by the firms that show the same); then anew
 DISCLAIMER = {
     "zh": "本结果为申报前预诊断，仅供参考，不代表认定机构的正式结论。",
     "en": "This is a pre-application diagnosis for reference only, not the recognition authority's decision.",
@@ -168,9 +169,20 @@ class AssessmentBuilder:
         raw_actual = None
         if fact is not None:
             raw_actual = extra[fact] if fact in extra else derived.facts.get(fact)
-        actual = shown_actual(view, derived, raw_actual, floor_failing=True)
         gap = gap_of(view, derived, raw_actual)
         missing = derived.missing.get(view.target_id)
+        # everything the entry shows comes from these: firms that show the same share one entry
+        key = (
+            raw_actual,
+            derived.ratios.get(fact) if fact is not None else None,
+            tuple(missing) if missing else None,
+            gap,
+            *[derived.window.years if name == "window" else extra[name] for name in view.placeholders if name in extra],
+        )
+        cached = view.cache.get(key)
+        if cached is not None:
+            return cached
+        actual = shown_actual(view, derived, raw_actual, floor_failing=True)
         message = None
         if view.message is not None:
             context = extra
@@ -197,6 +209,9 @@ class AssessmentBuilder:
             entry["convention"] = view.convention
         if missing:
             entry["missing"] = missing
+        if len(view.cache) >= ENTRIES_PER_RULE:
+            view.cache.clear()
+        view.cache[key] = entry
         return entry
 
     def criterion_shortfall(
