@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from engine import load_packs
-from engine.ladder_pack import ladder_packs
+from engine.pack import ladder_packs
 
 NO_TIER = {"zh": "未达到任何层级", "en": "No tier reached"}
 

@@ -9,7 +9,8 @@ import time
 from collections.abc import Callable
 
 from engine import Assessor, default_assessor, load_packs, validate_profile
-from engine.assessment import HARD_CRITERIA, fired_by_target, passed_of
+from engine.assessment import HARD_CRITERIA
+from engine.evaluator import decisive
 from engine.facts import derive
 from fixtures.generator import pool
 
@@ -40,7 +41,7 @@ def main() -> None:
     raw = list(pool(POOL))
     profiles = [validate_profile(p) for p in raw]
     date = profiles[0].application_date
-    compiled, _ = assessor.compiled(assessor.pack_for(date), date)
+    compiled, builder = assessor.compiled(assessor.pack_for(date), date)
     assessor.assess_many(profiles[:BATCH])  # create the rulesets and warm up
     print(f"engine benchmark — {POOL:,} synthetic profiles (seeded), batches of {BATCH}, one process")
 
@@ -58,14 +59,16 @@ def main() -> None:
         fired: list[dict] = [{} for _ in range(min(BATCH, POOL - start))]
         for group, facts in zip(compiled.first_stage, staged[start // BATCH], strict=True):
             for i, names in enumerate(assessor.runtime.fire_each(group, facts)):
-                fired[i].update(fired_by_target(group, names))
+                for name in names:
+                    rule = group.rules[name]
+                    fired[i].setdefault(rule.target_id, []).append(builder.views[id(rule)])
         decision_facts.append(
             [
                 {
                     "innovation_min": 0,
                     "innovation_max": 0,
-                    "failed_criteria": sum(1 for c in HARD_CRITERIA if passed_of(f[c]) is False),
-                    "unknown_criteria": sum(1 for c in HARD_CRITERIA if passed_of(f[c]) is None),
+                    "failed_criteria": sum(1 for c in HARD_CRITERIA if decisive(f[c]).outcome == "failed"),
+                    "unknown_criteria": sum(1 for c in HARD_CRITERIA if decisive(f[c]).outcome == "unknown"),
                 }
                 for f in fired
             ]

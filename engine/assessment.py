@@ -7,19 +7,18 @@ assessments: treat them as read-only.
 """
 
 from dataclasses import dataclass
-from string import Formatter
 from typing import Any
 
-from engine.bilingual import Bilingual
-from engine.compiler import CompiledGroup, CompiledPack, CompiledRule
+from engine.compiler import CompiledPack
 from engine.facts import Derived
 from engine.formatting import format_value
-from engine.gaps import GAPS, growth_rate_next_band, transformations_to_next_band
+from engine.gaps import growth_rate_next_band, transformations_to_next_band
 from engine.labels import describe_fields
-from engine.money import floor_ratio, round_ratio
-from engine.pack import Rule, Shortfall, Target
+from engine.money import round_ratio
+from engine.pack import Rule, Target
 from engine.readiness import criterion_progress, readiness_index
 from engine.runtime import RulesEngineError
+from engine.views import RuleView, gap_of, shown_actual, views_of
 
 CONTRACT = "1"
 CRITERIA = (
@@ -34,6 +33,7 @@ CRITERIA = (
     "compliance",
 )
 HARD_CRITERIA = tuple(c for c in CRITERIA if c != "innovation_score")
+ENTRIES_PER_RULE = 4096  # criterion entries kept per rule (shared by the firms that show the same); then anew
 DISCLAIMER = {
     "zh": "本结果为申报前预诊断，仅供参考，不代表认定机构的正式结论。",
     "en": "This is a pre-application diagnosis for reference only, not the recognition authority's decision.",
@@ -41,37 +41,12 @@ DISCLAIMER = {
 
 
 @dataclass(frozen=True, slots=True)
-class RuleView:
-    """One rule of the pack with everything about it that no profile changes."""
+class ItemOutput:
+    """What the national output adds to a score item's rule: when it is short, and its shortfall's words."""
 
-    target_id: str
-    target: Target
-    rule_key: str
-    rule_id: str
-    item_limit: int | None  # an item scoring below this max has a shortfall
-    passed: bool | None
-    points: tuple[int, int] | None
-    actual_fact: str | None
-    threshold_raw: Any
-    threshold: Any  # as reported in the output
-    gap: str | None
-    message: Bilingual | None
-    shortfall: Shortfall | None
-    title: dict[str, str]
-    convention: dict[str, str] | None
-    unit: str | None
-    citation: str
-    threshold_text: tuple[str, str]
-    placeholders: frozenset[str]
-    static_item_shortfall: dict[str, Any] | None  # an item shortfall that no profile value changes
-    item_message: dict[str, str] | None
-
-
-def _placeholders(template: Bilingual | None) -> frozenset[str]:
-    if template is None:
-        return frozenset()
-    names = {name for text in (template.zh, template.en) for _, name, _, _ in Formatter().parse(text) if name}
-    return frozenset(names)
+    limit: int | None  # an item scoring below this max has a shortfall
+    static_shortfall: dict[str, Any] | None  # an item shortfall that no profile value changes
+    message: dict[str, str]
 
 
 def _item_message(target: Target, points: tuple[int, int] | None) -> dict[str, str]:
@@ -98,88 +73,12 @@ def _static_item_shortfall(target_id: str, target: Target, rule: Rule) -> dict[s
     }
 
 
-def _view(compiled_rule: CompiledRule) -> RuleView:
-    rule, target = compiled_rule.rule, compiled_rule.target
-    threshold = compiled_rule.threshold
-    if threshold is not None:
-        threshold = float(threshold) if target.unit == "ratio" else _plain_number(threshold)
-    convention = rule.convention or target.convention
-    return RuleView(
-        target_id=compiled_rule.target_id,
-        target=target,
-        rule_key=f"{compiled_rule.target_id}.{rule.id}",
-        rule_id=rule.id,
-        item_limit=target.max_points
-        if target.answers is not None
-        else (target.shortfall.below_points if target.shortfall else None),
-        passed=rule.passed,
-        points=rule.points,
-        actual_fact=rule.actual,
-        threshold_raw=compiled_rule.threshold,
-        threshold=threshold,
-        gap=rule.gap,
-        message=rule.message,
-        shortfall=rule.shortfall,
-        title=target.title.as_dict(),
-        convention=convention.as_dict() if convention else None,
-        unit=target.unit,
-        citation=target.citation,
-        threshold_text=format_value(threshold, target.unit),
-        placeholders=_placeholders(rule.message),
-        static_item_shortfall=_static_item_shortfall(compiled_rule.target_id, target, rule),
-        item_message=_item_message(target, rule.points) if target.kind == "item" else None,
-    )
-
-
-# (id of the group, firings) → (the group, kept alive so that its id is not reused; the firings by target)
-_BY_TARGET: dict[tuple[int, tuple[str, ...]], tuple[CompiledGroup, dict[str, list[CompiledRule]]]] = {}
-_BY_TARGET_LIMIT = 100_000
-
-
-def fired_by_target(group: CompiledGroup, names: list[str] | tuple[str, ...]) -> dict[str, list[CompiledRule]]:
-    """The rules fired for one fact, by target. The firings of a signature are shared tuples
-    (engine/runtime.py), so their grouping is kept too: the result is shared, treat it as read-only."""
-    if isinstance(names, tuple):
-        key = (id(group), names)
-        cached = _BY_TARGET.get(key)
-        if cached is None:
-            if len(_BY_TARGET) >= _BY_TARGET_LIMIT:
-                _BY_TARGET.clear()
-            cached = _BY_TARGET[key] = (group, _by_target(group, names))
-        return cached[1]
-    return _by_target(group, names)
-
-
-def _by_target(group: CompiledGroup, names: list[str] | tuple[str, ...]) -> dict[str, list[CompiledRule]]:
-    result: dict[str, list[CompiledRule]] = {}
-    for name in names:
-        rule = group.rules[name]
-        result.setdefault(rule.target_id, []).append(rule)
-    if len(result) != len(group.target_ids):
-        undecided = [t for t in group.target_ids if t not in result]
-        raise RulesEngineError(f"rule group {group.name} decided nothing for {', '.join(undecided)}")
-    return result
-
-
-def passed_of(rules: list[CompiledRule]) -> bool | None:
-    """Of the outcomes that fired for one criterion, a failing one wins, then an unknown one."""
-    return _decisive(rules).rule.passed
-
-
-def _decisive(rules: list[CompiledRule]) -> CompiledRule:
-    if len(rules) == 1:
-        return rules[0]
-    for wanted in (False, None, True):
-        for rule in rules:
-            if rule.rule.passed is wanted:
-                return rule
-    return rules[0]
-
-
-def _plain_number(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+def _item_output(view: RuleView, rule: Rule) -> ItemOutput:
+    target = view.target
+    limit = target.shortfall.below_points if target.shortfall else None
+    if target.answers is not None:
+        limit = target.max_points
+    return ItemOutput(limit, _static_item_shortfall(view.target_id, target, rule), _item_message(target, view.points))
 
 
 def _missing_text(paths: list[str]) -> dict[str, str]:
@@ -224,8 +123,12 @@ class AssessmentBuilder:
         self.rules_version = pack.version
         self.targets = pack.targets()
         self.readiness = pack.readiness
-        self.views: dict[int, RuleView] = {
-            id(rule): _view(rule) for group in compiled.groups for rule in group.rules.values()
+        self.views: dict[int, RuleView] = views_of(compiled.groups)
+        self.items = {
+            id(self.views[id(rule)]): _item_output(self.views[id(rule)], rule.rule)
+            for group in compiled.groups
+            for rule in group.rules.values()
+            if rule.target.kind == "item"
         }
         self.indicators = [
             (
@@ -252,9 +155,6 @@ class AssessmentBuilder:
         self.verdict_labels = {k: v.as_dict() for k, v in (verdict.labels or {}).items()} if verdict else {}
         self.readiness_convention = self.readiness.convention.as_dict() if self.readiness else None
 
-    def view(self, compiled_rule: CompiledRule) -> RuleView:
-        return self.views[id(compiled_rule)]
-
     def _top_of_bands(self) -> tuple[int, int]:
         low = high = 0
         for _, max_points, _, members in self.indicators:
@@ -269,14 +169,20 @@ class AssessmentBuilder:
         raw_actual = None
         if fact is not None:
             raw_actual = extra[fact] if fact in extra else derived.facts.get(fact)
-        actual = raw_actual
-        if view.unit == "ratio" and fact in derived.context:
-            rounding = floor_ratio if view.passed is False else round_ratio
-            actual = rounding(*derived.context[fact])
-        elif actual is not None:
-            actual = _plain_number(actual)
-        gap = GAPS[view.gap](derived, view.threshold_raw, raw_actual) if view.gap else None
+        gap = gap_of(view, derived, raw_actual)
         missing = derived.missing.get(view.target_id)
+        # everything the entry shows comes from these: firms that show the same share one entry
+        key = (
+            raw_actual,
+            derived.ratios.get(fact) if fact is not None else None,
+            tuple(missing) if missing else None,
+            gap,
+            *[derived.window.years if name == "window" else extra[name] for name in view.placeholders if name in extra],
+        )
+        cached = view.cache.get(key)
+        if cached is not None:
+            return cached
+        actual = shown_actual(view, derived, raw_actual, floor_failing=True)
         message = None
         if view.message is not None:
             context = extra
@@ -303,6 +209,9 @@ class AssessmentBuilder:
             entry["convention"] = view.convention
         if missing:
             entry["missing"] = missing
+        if len(view.cache) >= ENTRIES_PER_RULE:
+            view.cache.clear()
+        view.cache[key] = entry
         return entry
 
     def criterion_shortfall(
@@ -334,18 +243,19 @@ class AssessmentBuilder:
     def item_shortfall(self, view: RuleView, derived: Derived) -> dict[str, Any] | None:
         rule_id = view.rule_id
         high = (view.points or (0, 0))[1]
+        item = self.items[id(view)]
         if rule_id != "missing" and view.shortfall is None:
-            if view.item_limit is None or high >= view.item_limit or rule_id == "undefined":
+            if item.limit is None or high >= item.limit or rule_id == "undefined":
                 return None
-        if view.static_item_shortfall is not None:
-            return view.static_item_shortfall
+        if item.static_shortfall is not None:
+            return item.static_shortfall
         target = view.target
         shortfall = view.shortfall or target.shortfall
         base = {
             "criterion": "innovation_score",
             "indicator": target.indicator,
             "item": view.target_id,
-            "message": view.item_message,
+            "message": item.message,
             "citation": target.citation,
         }
         if rule_id == "missing":
@@ -407,7 +317,7 @@ class AssessmentBuilder:
             },
         }
 
-    def innovation(self, items: dict[str, CompiledRule], derived: Derived) -> tuple[dict[str, Any], int, int]:
+    def innovation(self, decided: dict[str, RuleView], derived: Derived) -> tuple[dict[str, Any], int, int]:
         indicators: dict[str, Any] = {}
         total_low = total_high = 0
         context = derived.context
@@ -415,7 +325,8 @@ class AssessmentBuilder:
             low = high = 0
             item_entries: dict[str, Any] = {}
             for tid in members:
-                points = items[tid].rule.points
+                view = decided[tid]
+                points = view.points
                 assert points is not None
                 low += points[0]
                 high += points[1]
@@ -428,7 +339,7 @@ class AssessmentBuilder:
                     }
                 else:
                     item_entries[tid] = {"min": points[0], "max": points[1]}
-                convention = self.views[id(items[tid])].convention
+                convention = view.convention
                 if convention is not None:  # a product convention behind this item's range: say so
                     item_entries[tid]["convention"] = convention
             low, high = min(low, max_points), min(high, max_points)
@@ -452,12 +363,10 @@ class AssessmentBuilder:
         self,
         derived: Derived,
         profile_meta: dict[str, Any],
-        first_stage: dict[str, list[CompiledRule]],
-        decision: dict[str, list[CompiledRule]],
-        innovation: tuple[dict[str, Any], int, int],
-        items: dict[str, CompiledRule],
+        decided: dict[str, RuleView],
     ) -> dict[str, Any]:
-        indicators, low, high = innovation
+        """The assessment of one profile from the decisive rule of every target (engine/evaluator.py)."""
+        indicators, low, high = self.innovation(decided, derived)
         extra: dict[str, Any] = {
             "innovation_min": low,
             "innovation_max": high,
@@ -469,10 +378,9 @@ class AssessmentBuilder:
         readiness_settings = self.readiness
         pass_mark = None
         for criterion_id in CRITERIA:
-            rules = decision.get(criterion_id) or first_stage.get(criterion_id)
-            if not rules:
+            view = decided.get(criterion_id)
+            if view is None:
                 raise RulesEngineError(f"no rule decided {criterion_id}")
-            view = self.views[id(_decisive(rules))]
             entry = self.criterion(derived, view, extra)
             criteria[criterion_id] = entry
             if criterion_id == "innovation_score":
@@ -486,7 +394,7 @@ class AssessmentBuilder:
                 continue
             if readiness_settings is not None and criterion_id != "innovation_score":
                 fact = view.actual_fact
-                ratio = derived.context.get(fact) if fact else None
+                ratio = derived.ratios.get(fact) if fact else None
                 value = ratio[0] / ratio[1] if ratio else (derived.facts.get(fact) if fact else None)
                 progress.append(
                     criterion_progress(
@@ -497,12 +405,12 @@ class AssessmentBuilder:
                         exclusive=criterion_id == "compliance",
                     )
                 )
-        views = self.views
-        for compiled_rule in items.values():
-            shortfall = self.item_shortfall(views[id(compiled_rule)], derived)
-            if shortfall:
-                shortfalls.append(shortfall)
-        verdict = decision["verdict"][0].rule.verdict
+        for item in decided.values():
+            if item.target.kind == "item":
+                shortfall = self.item_shortfall(item, derived)
+                if shortfall:
+                    shortfalls.append(shortfall)
+        verdict = decided["verdict"].outcome
         readiness = readiness_index(progress, (low, high), self.top, readiness_settings) if readiness_settings else None
         return {
             "contract": CONTRACT,

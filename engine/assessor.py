@@ -8,9 +8,11 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from engine.assessment import HARD_CRITERIA, AssessmentBuilder, fired_by_target, passed_of
-from engine.compiler import BATCH_CAP, CompiledPack, CompiledRule, compile_pack
-from engine.facts import derive
+from engine import tallies
+from engine.assessment import AssessmentBuilder
+from engine.compiler import BATCH_CAP, CompiledPack, compile_pack
+from engine.evaluator import Evaluator, PackRun
+from engine.facts import FactPlan, derivable
 from engine.ladder import LadderEvaluator
 from engine.pack import RulePack, load_packs, pack_in_force
 from engine.profile import Profile
@@ -36,9 +38,13 @@ class Assessor:
         self.runtime = runtime or DurableRuntime(cache=not reference)
         self._compiled: dict[tuple[str, dt.date | None], CompiledPack] = {}
         self._by_key: dict[str, tuple[CompiledPack, AssessmentBuilder]] = {}
+        self._runs: dict[str, PackRun] = {}
         self._lock = threading.RLock()
+        self.evaluator = Evaluator(self.runtime)
+        # the facts any loaded pack reads, derived in one pass per profile (engine/facts.py)
+        self.facts = FactPlan(set().union(*(pack.facts_read() for pack in self.packs)))
         # the cultivation ladder (engine/ladder.py): None when no tier pack is loaded
-        self.ladder = LadderEvaluator.for_packs(self.packs, self.runtime)
+        self.ladder = LadderEvaluator.for_packs(self.packs, self.runtime, self.facts)
 
     def pack_for(self, date: dt.date, family: str = HNTE_FAMILY) -> RulePack:
         return pack_in_force(self.packs, family, date)
@@ -52,7 +58,9 @@ class Assessor:
                 compiled = compile_pack(pack, period or date)
                 self._compiled[cache_key] = compiled
             if compiled.key not in self._by_key:
-                self._by_key[compiled.key] = (compiled, AssessmentBuilder(compiled))
+                builder = AssessmentBuilder(compiled)
+                self._by_key[compiled.key] = (compiled, builder)
+                self._runs[compiled.key] = PackRun(compiled, builder.views, tallies.for_pack(compiled, {}), derivable)
             return self._by_key[compiled.key]
 
     def assess(self, profile: Profile, pack: RulePack | None = None) -> dict[str, Any]:
@@ -106,38 +114,11 @@ class Assessor:
     def _run(
         self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile], ladder_detail: bool = True
     ) -> list[dict[str, Any]]:
-        derived = [derive(profile, compiled.answer_fields) for profile in profiles]
-        first_stage: list[dict[str, list[CompiledRule]]] = [{} for _ in profiles]
-        for group in compiled.first_stage:
-            facts = [{name: d.facts[name] for name in group.fact_names if name in d.facts} for d in derived]
-            for index, names in enumerate(self.runtime.fire(group, facts)):
-                first_stage[index].update(fired_by_target(group, names))
-        decision_facts = []
-        innovations = []
-        items_of: list[dict[str, CompiledRule]] = []
-        for index, fired in enumerate(first_stage):
-            items = {tid: rules[0] for tid, rules in fired.items() if rules[0].target.kind == "item"}
-            innovation = builder.innovation(items, derived[index])
-            verdicts = [passed_of(fired[c]) for c in HARD_CRITERIA]
-            decision_facts.append(
-                {
-                    "innovation_min": innovation[1],
-                    "innovation_max": innovation[2],
-                    "failed_criteria": sum(1 for v in verdicts if v is False),
-                    "unknown_criteria": sum(1 for v in verdicts if v is None),
-                }
-            )
-            innovations.append(innovation)
-            items_of.append(items)
-        decisions = self.runtime.fire(compiled.decision, decision_facts)
-        assessments = []
-        for index, profile in enumerate(profiles):
-            decision = fired_by_target(compiled.decision, decisions[index])
-            assessments.append(
-                builder.build(
-                    derived[index], _meta(profile), first_stage[index], decision, innovations[index], items_of[index]
-                )
-            )
+        derived = [self.facts.derive(profile, compiled.answer_fields) for profile in profiles]
+        decided = self.evaluator.run(self._runs[compiled.key], [d.facts for d in derived])
+        assessments = [
+            builder.build(d, _meta(p), chosen) for d, p, chosen in zip(derived, profiles, decided, strict=True)
+        ]
         if self.ladder is not None:
             self.ladder.attach(profiles, derived, assessments, ladder_detail)
         return assessments

@@ -1,179 +1,198 @@
-"""Derived facts: what Python computes from a profile before the rules decide.
+"""Derived facts: what Python computes from a profile before the rules of any pack decide.
 
-Each fact asserted into durable-rules is a plain JSON value. A criterion whose data may be absent gets a
-status fact (`…_data`): ``ok`` (the value is there), ``missing`` (a figure it needs is absent — unknown),
-or ``undefined`` (a zero denominator, or no accounting year at all — the policy's ratio cannot be shown).
-Ratios are handed over through ``engine.money.exact_float`` so that the rules compare them exactly.
+One mechanism for every pack. Each fact is named and comes from one *provider* — a function registered
+with the names it provides (engine/facts_window.py: the accounting window of the national criteria;
+engine/facts_firm.py: the previous year, the optional sections, the certificate, the provincial rounds).
+A profile's facts are derived in one pass into one `Facts`, running only the providers whose facts the
+packs read (`FactPlan`); the figures they share (the year entries, the window) are read once.
 
-`Derived.context` keeps the exact sums that gap computations need; it never goes to durable-rules.
+Each fact asserted into durable-rules is a plain JSON value (never None: None means absent to the
+evaluator). A figure that may be absent has a status fact (`…_data`): ``ok`` (the value is there),
+``missing`` (a figure it needs is absent — unknown), or ``undefined`` (a zero denominator, no such year —
+the value cannot be shown). Ratios and rates are handed over through ``engine.money.exact_float`` so
+that the rules compare them exactly; their exact parts stay in `Facts.ratios` / `Facts.growth` for gaps
+and output, and never go to durable-rules.
+
+A provider that reads pack parameters (a certificate's validity, a provincial round's year) runs per pack
+that has those parameters; when its facts may differ between packs under the same names (`per_pack`),
+that pack reads a copy of the profile's facts (`FactPlan.for_pack`).
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from engine.money import SCALE, clamp_int, exact_float, to_units
+from engine.money import to_units
 from engine.profile import Profile, YearFigures
 from engine.window import Window, window_of
 
 
 @dataclass(slots=True)
-class Derived:
-    facts: dict[str, Any]
+class Facts:
+    """One profile's facts. `values` holds the facts and the words messages may name."""
+
+    values: dict[str, Any]
     window: Window
-    missing: dict[str, list[str]] = field(default_factory=dict)  # criterion/item → missing field paths
-    context: dict[str, Any] = field(default_factory=dict)
+    # criterion / item id or status fact → the missing field paths
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    ratios: dict[str, tuple[int, int]] = field(default_factory=dict)  # exact ratio facts: (num, den)
+    growth: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # cagr fact → base, latest, years
+    context: dict[str, Any] = field(default_factory=dict)  # what gaps and output read besides facts
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        return self.values
+
+    def copy(self) -> "Facts":
+        return Facts(
+            dict(self.values), self.window, dict(self.missing), dict(self.ratios), dict(self.growth), self.context
+        )
 
 
-def _units(value: Decimal | None) -> int | None:
+Derived = Facts  # the name the national output used
+
+
+class Source:
+    """The profile and what several providers read, computed once."""
+
+    __slots__ = ("_units", "answer_fields", "entries", "first_year", "profile", "window")
+
+    def __init__(self, profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> None:
+        self.profile = profile
+        self.answer_fields = answer_fields
+        self.window = window_of(profile)
+        self.first_year = profile.company.registered_on.year
+        self.entries: dict[int, YearFigures] = {entry.year: entry for entry in profile.years}
+        self._units: dict[tuple[int, str], int | None] = {}
+
+    def units(self, year: int, name: str) -> int | None:
+        """A year's figure in exact 0.0001 units (None: no such year, or the figure is absent). Each figure
+        is converted once, however many facts read it (a year's sales: the R&D ratio, the growth rates,
+        the previous year's figures, a round's growth)."""
+        key = (year, name)
+        try:
+            return self._units[key]
+        except KeyError:
+            entry = self.entries.get(year)
+            raw = getattr(entry, name) if entry is not None else None
+            found = self._units[key] = None if raw is None else to_units(raw)
+            return found
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    name: str
+    provides: frozenset[str]
+    derive: Callable[..., None]  # (source, facts) or, with parameters, (source, facts, parameters)
+    parameters: frozenset[str] = frozenset()  # pack parameters it reads: run per pack that has them all
+    per_pack: bool = False  # its facts may differ between packs under the same names
+    prefixes: tuple[str, ...] = ()  # also every fact matching one of these (`last_year_*`, `*_answers`)
+
+
+PROVIDERS: list[Provider] = []
+
+
+def provider(
+    *provides: str, parameters: Iterable[str] = (), per_pack: bool = False, patterns: Iterable[str] = ()
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Registers a function as the provider of the named facts (`patterns`: `*_answers`-style names)."""
+
+    def register(function: Callable[..., None]) -> Callable[..., None]:
+        PROVIDERS.append(
+            Provider(
+                function.__name__.lstrip("_"),
+                frozenset(provides),
+                function,
+                frozenset(parameters),
+                per_pack,
+                tuple(patterns),
+            )
+        )
+        return function
+
+    return register
+
+
+def _matches(pattern: str, name: str) -> bool:
+    """`last_year_*` names a prefix, `*_answers` a suffix."""
+    return name.startswith(pattern[:-1]) if pattern.endswith("*") else name.endswith(pattern[1:])
+
+
+def _reads(provider: Provider, wanted: set[str]) -> bool:
+    if provider.provides & wanted:
+        return True
+    return any(_matches(pattern, name) for pattern in provider.prefixes for name in wanted)
+
+
+class FactPlan:
+    """Which providers run for a set of packs: those whose facts the packs read."""
+
+    def __init__(self, wanted: set[str] | None = None) -> None:
+        _load_providers()
+        chosen = [p for p in PROVIDERS if wanted is None or _reads(p, wanted)]
+        self.common = tuple(p for p in chosen if not p.parameters)
+        self.parametric = tuple(p for p in chosen if p.parameters)
+
+    def derive(self, profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Facts:
+        """The facts every pack may read of one profile (none of the per-pack ones)."""
+        source = Source(profile, answer_fields)
+        facts = Facts({}, source.window)
+        facts.context["source"] = source
+        for p in self.common:
+            p.derive(source, facts)
+        return facts
+
+    def per_pack(self, parameters: dict[str, Any]) -> tuple[tuple[Provider, ...], bool]:
+        """The parametric providers a pack with these parameters runs, and whether it needs a copy."""
+        found = tuple(p for p in self.parametric if all(parameters.get(n) is not None for n in p.parameters))
+        return found, any(p.per_pack for p in found)
+
+    @staticmethod
+    def for_pack(facts: Facts, providers: tuple[Provider, ...], own: bool, parameters: dict[str, Any]) -> Facts:
+        """The facts one pack reads: the profile's (a copy when `own`), plus its parametric providers'."""
+        if not providers:
+            return facts
+        result = facts.copy() if own else facts
+        source = facts.context["source"]
+        for p in providers:
+            p.derive(source, result, parameters)
+        return result
+
+
+def derivable(name: str) -> bool:
+    """Whether some provider derives the fact."""
+    _load_providers()
+    return any(_reads(p, {name}) for p in PROVIDERS)
+
+
+_ALL: FactPlan | None = None
+
+
+def derive(profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Facts:
+    """Every common fact of one profile (all providers): for tests and benchmarks."""
+    global _ALL
+    if _ALL is None:
+        _ALL = FactPlan()
+    return _ALL.derive(profile, answer_fields)
+
+
+def _load_providers() -> None:
+    # the provider modules register themselves on import
+    import engine.facts_firm
+    import engine.facts_window  # noqa: F401
+
+
+# helpers shared by the providers ----------------------------------------------------------------------
+def units(value: Decimal | None) -> int | None:
     return None if value is None else to_units(value)
 
 
-def _gather(
-    entries: dict[int, YearFigures], years: tuple[int, ...], names: tuple[str, ...]
-) -> tuple[dict[str, list[int]], list[str]]:
-    """The named figures of each window year as exact units, and the paths of those missing."""
-    values: dict[str, list[int]] = {name: [] for name in names}
-    missing: list[str] = []
-    for year in years:
-        entry = entries.get(year)
-        for name in names:
-            raw = getattr(entry, name) if entry is not None else None
-            if raw is None:
-                missing.append(f"years[{year}].{name}")
-            else:
-                values[name].append(to_units(raw))
-    return values, missing
+def number(units_: int) -> float | int:
+    """Exact units (0.0001) as the plain number the rules read."""
+    return units_ // 10_000 if units_ % 10_000 == 0 else units_ / 10_000
 
 
-def _ratio(
-    derived: Derived,
-    entries: dict[int, YearFigures],
-    years: tuple[int, ...],
-    key: str,
-    status: str,
-    part: str,
-    whole: str,
-) -> dict[str, list[int]]:
-    """Σ part / Σ whole over `years` as fact `key`, with its status fact.
-
-    A whole that is complete and sums to zero makes the ratio undefined (the criterion fails) even when a
-    part figure is missing: no figure could make it showable. Otherwise anything missing makes it unknown.
-    """
-    values, missing = _gather(entries, years, (part, whole))
-    facts = derived.facts
-    whole_missing = any(path.endswith(f".{whole}") for path in missing)
-    if not whole_missing and sum(values[whole]) == 0:
-        facts[status] = "undefined"
-    elif missing:
-        facts[status] = "missing"
-        derived.missing[key] = missing
-    else:
-        numerator, denominator = sum(values[part]), sum(values[whole])
-        facts[status] = "ok"
-        facts[key] = exact_float(numerator, denominator)
-        derived.context[key] = (numerator, denominator)
-    return values
-
-
-def _growth(derived: Derived, entries: dict[int, YearFigures], item: str, figure: str) -> None:
-    """Growth rate g by the Guidelines' formula and edge rules (contract: growth.*)."""
-    window = derived.window
-    values, missing = _gather(entries, window.years, (figure,))
-    status, fact = f"{item}_growth_data", f"{item}_growth"
-    if missing:
-        derived.facts[status] = "missing"
-        derived.missing[item] = missing
-        return
-    xs = values[figure]
-    n = len(xs)
-    rate: tuple[int, int] | None = None  # numerator, denominator
-    if any(x < 0 for x in xs) or n <= 1:
-        rate = None
-    elif n == 3:
-        x1, x2, x3 = xs
-        if x2 == 0:
-            rate = None
-        elif x1 == 0:
-            rate = (x3 - x2, x2)
-        else:  # ½(x2/x1 + x3/x2) − 1 = (x2² + x1·x3 − 2·x1·x2) / (2·x1·x2)
-            rate = (x2 * x2 + x1 * x3 - 2 * x1 * x2, 2 * x1 * x2)
-    else:
-        x1, x2 = xs
-        rate = None if x1 == 0 else (x2 - x1, x1)
-    if rate is None:
-        derived.facts[status] = "undefined"
-    else:
-        derived.facts[status] = "ok"
-        derived.facts[fact] = exact_float(*rate)
-        derived.context[item] = rate
-
-
-def derive(profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Derived:
-    """All facts of one profile. `answer_fields` maps a yes/no target to the answers it counts."""
-    window = window_of(profile)
-    application = profile.application_date
-    ip = profile.ip
-    facts: dict[str, Any] = {
-        "days_registered": (application - profile.company.registered_on).days,
-        "usable_ip": clamp_int(ip.usable),
-        "class1": clamp_int(ip.class1),
-        "usable_class2": clamp_int(ip.usable_class2),
-        "supports_main_products": ip.supports_main_products,
-        "self_developed": ip.self_developed,
-        "standards": ip.standards,
-        "advancement": ip.advancement or "unknown",
-        "core_support": ip.core_support or "unknown",
-        "tech_domain_known": profile.tech_domain is not None,
-    }
-    if profile.tech_domain is not None:
-        facts["tech_domain"] = profile.tech_domain.value
-    derived = Derived(facts=facts, window=window)
-    derived.context["registered_on"] = profile.company.registered_on
-    years = window.years
-    latest = (window.latest,) if years else ()
-    entries = {entry.year: entry for entry in profile.years if entry.year in years}
-
-    if not years:
-        for status in ("staff_data", "rd_data", "domestic_data", "high_tech_data"):
-            facts[status] = "undefined"
-    else:
-        _ratio(derived, entries, latest, "sci_tech_staff_ratio", "staff_data", "staff_sci_tech", "staff_total")
-        money = _ratio(derived, entries, years, "rd_expense_ratio", "rd_data", "rd_expense", "sales_revenue")
-        if facts["rd_data"] == "ok":
-            facts["latest_sales"] = exact_float(money["sales_revenue"][-1], SCALE)  # decides the tier
-        _ratio(derived, entries, years, "rd_domestic_share", "domestic_data", "rd_expense_domestic", "rd_expense")
-        _ratio(
-            derived, entries, latest, "high_tech_revenue_share", "high_tech_data", "high_tech_revenue", "total_revenue"
-        )
-
-    past = [incident.date for incident in profile.incidents if incident.date <= application]
-    facts["has_past_incident"] = bool(past)
-    if past:
-        last = max(past)
-        facts["days_since_last_incident"] = (application - last).days
-        derived.context["last_incident"] = last
-        derived.context["incident_dates"] = sorted(incident.date for incident in profile.incidents)
-
-    # transformation: Σ over the window / operating years; an absent year entry makes it unknown
-    if not years:
-        facts["transformation_data"] = "undefined"
-    else:
-        absent = [f"years[{y}].achievements_transformed" for y in years if y not in entries]
-        if absent:
-            facts["transformation_data"] = "missing"
-            derived.missing["transformation"] = absent
-        else:
-            total = sum(entries[y].achievements_transformed for y in years)
-            facts["transformation_data"] = "ok"
-            facts["transformation_average"] = exact_float(total, len(years))
-            derived.context["transformation"] = (total, len(years))
-
-    _growth(derived, entries, "net_assets", "net_assets")
-    _growth(derived, entries, "sales", "sales_revenue")
-
-    answers = profile.rd_management
-    derived.context["answers"] = answers
-    for target, names in answer_fields.items():
-        facts[f"{target}_answers"] = sum(1 for name in names if getattr(answers, name))
-    return derived
+def tri(value: bool | None) -> str:
+    """A yes / no / unknown answer as the string the rules read."""
+    return "unknown" if value is None else ("yes" if value else "no")

@@ -15,18 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.assessment import fired_by_target
+from engine import tallies
 from engine.compiler import CompiledPack, compile_pack
 from engine.detail import summary_view, tier_summary
-from engine.facts import Derived
-from engine.ladder_facts import LadderFacts, base_facts, needs_own_facts, pack_facts
-from engine.ladder_pack import LadderPack, PoolFrame, Round, TierSpec, ladder_packs
-from engine.ladder_views import CACHE_LIMIT, NOT_APPLICABLE, View, decisive, entry_of, make_view
-from engine.pack import NoPackInForce, PackError, RulePack, pack_in_force
+from engine.evaluator import Evaluator, PackRun
+from engine.facts import FactPlan, Facts, Provider, derivable
+from engine.ladder_views import CACHE_LIMIT, entry_of
+from engine.pack import NoPackInForce, PackError, PoolFrame, Round, RulePack, TierSpec, ladder_packs, pack_in_force
 from engine.profile import Profile
 from engine.runtime import DurableRuntime
-
-COUNTS = ("required_failed", "required_unknown", "routes_passed", "routes_unknown")
+from engine.tallies import outcome_fact, route_state, route_states_key
+from engine.views import RuleView, views_of
 
 
 @dataclass(slots=True)
@@ -38,7 +37,7 @@ class TierPlan:
     route_entries: dict[str, dict[str, dict[str, Any]]]  # route → state → its (shared) output
     static: dict[str, Any]  # title, rank, citation, rules_version, example
     labels: dict[str, dict[str, str]]
-    count_facts: tuple[str, str, str, str]
+    states_key: tuple[str, str]  # where the evaluator keeps the tier's route states among the facts
     cache: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
     # the default view's tier (status, route …) per (status, route) when it has no upkeep dates: shared
     heads: dict[tuple[str, str | None], dict[str, Any]] = field(default_factory=dict)
@@ -46,15 +45,13 @@ class TierPlan:
 
 @dataclass(slots=True)
 class PackPlan:
-    ladder: LadderPack
+    pack: RulePack  # a tier pack (its `ladder`: tier.yaml)
     compiled: CompiledPack
-    views: dict[int, View]
+    run: PackRun
     tiers: list[TierPlan]
-    own_facts: bool
-    stage_tiers: list[list[TierPlan]]  # per group: the tiers whose counts it reads
-    stage_score: list[list[TierPlan]]  # per group: the tiers whose score sums it reads
+    providers: tuple[Provider, ...]  # the fact providers that read its parameters (a certificate, a round)
+    own_facts: bool  # it reads a copy of the profile's facts (its providers' facts differ between packs)
     exports: list[tuple[str, str]]  # (target id, fact name) read by other ladder packs
-    stage_outcomes: list[list[tuple[str, str]]]  # per group: (target, fact) of earlier groups' outcomes it reads
     last_plan: bool = False  # an ended plan shown for reference (tier.yaml `after_end: last_plan`)
 
     @property
@@ -73,19 +70,19 @@ class DatePlan:
     pools: dict[str, Any] | None = None  # the district's pool frame (five pools), from the pack declaring it
 
 
-def _dependency_order(in_force: dict[str, LadderPack]) -> tuple[list[LadderPack], list[str]]:
+def _dependency_order(in_force: dict[str, RulePack]) -> tuple[list[RulePack], list[str]]:
     """Packs ordered so that each runs after those it uses; families whose dependencies are not in
     force are left out (returned second)."""
-    ordered: list[LadderPack] = []
+    ordered: list[RulePack] = []
     left_out: list[str] = []
     done: set[str] = set()
     pending = dict(sorted(in_force.items()))
     while pending:
         progressed = False
         for family, lp in list(pending.items()):
-            if any(u not in in_force or u in left_out for u in lp.uses):
+            if any(u not in in_force or u in left_out for u in lp.ladder.uses):
                 left_out.append(family)
-            elif all(u in done for u in lp.uses):
+            elif all(u in done for u in lp.ladder.uses):
                 ordered.append(lp)
                 done.add(family)
             else:
@@ -97,7 +94,7 @@ def _dependency_order(in_force: dict[str, LadderPack]) -> tuple[list[LadderPack]
     return ordered, left_out
 
 
-def _tier_plan(tier_id: str, spec: TierSpec, lp: LadderPack, compiled: CompiledPack, date: dt.date) -> TierPlan:
+def _tier_plan(tier_id: str, spec: TierSpec, lp: RulePack, compiled: CompiledPack, date: dt.date) -> TierPlan:
     criteria = list(spec.requires)
     for route in spec.routes.values():
         criteria += [c for c in route.criteria if c not in criteria]
@@ -105,16 +102,16 @@ def _tier_plan(tier_id: str, spec: TierSpec, lp: LadderPack, compiled: CompiledP
         "title": spec.title.as_dict(),
         "rank": spec.rank,
         "citation": spec.citation,
-        "rules_version": lp.pack.version,
+        "rules_version": lp.version,
     }
     round_ = lp.round_on(date)
     if round_ is not None:
         static["round"] = _round_entry(round_, loaded=True)
     if spec.example:
-        assert lp.example_note is not None
+        assert lp.ladder.example_note is not None
         static["example"] = True
-        static["example_note"] = lp.example_note.as_dict()
-    labels = {k: v.as_dict() for k, v in (lp.pack.targets()[spec.status].labels or {}).items()}
+        static["example_note"] = lp.ladder.example_note.as_dict()
+    labels = {k: v.as_dict() for k, v in (lp.targets()[spec.status].labels or {}).items()}
     route_entries = {
         route_id: {
             state: {"title": route.title.as_dict(), "status": state, "criteria": list(route.criteria)}
@@ -122,44 +119,38 @@ def _tier_plan(tier_id: str, spec: TierSpec, lp: LadderPack, compiled: CompiledP
         }
         for route_id, route in spec.routes.items()
     }
-    counts = tuple(f"{tier_id}_{k}" for k in COUNTS)
     routes = tuple((route_id, tuple(route.criteria)) for route_id, route in spec.routes.items())
-    return TierPlan(tier_id, spec, tuple(criteria), routes, route_entries, static, labels, counts)  # type: ignore[arg-type]
-
-
-def _route_state(criteria: tuple[str, ...], chosen: dict[str, View]) -> str:
-    """met when every applicable criterion passes; not_met when one fails or none applies; else unknown."""
-    unknown = applicable = False
-    for criterion in criteria:
-        outcome = chosen[criterion].outcome if criterion in chosen else "unknown"
-        if outcome == "failed":
-            return "not_met"
-        if outcome != NOT_APPLICABLE:
-            applicable = True
-            unknown = unknown or outcome == "unknown"
-    if not applicable:
-        return "not_met"
-    return "unknown" if unknown else "met"
+    key = route_states_key(tier_id)
+    return TierPlan(tier_id, spec, tuple(criteria), routes, route_entries, static, labels, key)
 
 
 class LadderEvaluator:
     """Decides every ladder tier for batches of profiles; one per Assessor (it shares its runtime)."""
 
-    def __init__(self, packs: list[LadderPack], runtime: DurableRuntime) -> None:
+    def __init__(self, packs: list[RulePack], runtime: DurableRuntime, facts: FactPlan) -> None:
         self.packs = packs
+        self.facts = facts
         self.runtime = runtime
         self._plans: dict[dt.date, DatePlan] = {}
         # every fact a ladder rule reads, whatever its date: the outcomes worth exporting to other packs
         self._read = {
-            fact for lp in packs for target in lp.pack.targets().values() for rule in target.rules for fact in rule.when
+            fact for lp in packs for target in lp.targets().values() for rule in target.rules for fact in rule.when
         }
         self._compiled: dict[tuple[str, dt.date | None, bool], PackPlan] = {}
         self._lock = threading.RLock()
+        self.evaluator = Evaluator(runtime)
+        # what reaches a tier pack from outside it: the national results, other tier packs' exports
+        self._exported = set(NATIONAL_RESULTS)
+        for pack in packs:
+            self._exported |= {outcome_fact(t) for t in pack.targets()} | {f"{t}_status" for t in pack.tiers}
+
+    def _given(self, name: str) -> bool:
+        return name in self._exported or derivable(name)
 
     @classmethod
-    def for_packs(cls, packs: list[RulePack], runtime: DurableRuntime) -> "LadderEvaluator | None":
+    def for_packs(cls, packs: list[RulePack], runtime: DurableRuntime, facts: FactPlan) -> "LadderEvaluator | None":
         found = ladder_packs(packs)
-        return cls(found, runtime) if found else None
+        return cls(found, runtime, facts) if found else None
 
     # plans ------------------------------------------------------------------------------------------
     def plan(self, date: dt.date) -> DatePlan:
@@ -171,95 +162,73 @@ class LadderEvaluator:
             return plan
 
     def _plan(self, date: dt.date) -> DatePlan:
-        by_pack = {id(lp.pack): lp for lp in self.packs}
-        in_force: dict[str, LadderPack] = {}
+        in_force: dict[str, RulePack] = {}
         unavailable: list[dict[str, Any]] = []
         not_loaded: dict[str, dict[str, Any]] = {}
         last_plans: set[str] = set()
         for family in sorted({lp.family for lp in self.packs}):
             members = [lp for lp in self.packs if lp.family == family]
             try:
-                chosen = by_pack[id(pack_in_force([lp.pack for lp in members], family, date))]
+                chosen: RulePack | None = pack_in_force(members, family, date)
             except NoPackInForce as missing:
                 chosen, message = None, missing.message
-            if chosen is not None and chosen.rounds and chosen.round_on(date) is None:
+            if chosen is not None and chosen.ladder.rounds and chosen.round_on(date) is None:
                 chosen, message = None, _round_message(family, date)
             if chosen is not None:
                 in_force[family] = chosen
                 continue
-            ended = [lp for lp in members if lp.after_end == "last_plan" and _ended(lp, date)]
+            ended = [lp for lp in members if lp.ladder.after_end == "last_plan" and _ended(lp, date)]
             if ended:  # an ended plan: shown as the last plan's, for reference
-                in_force[family] = max(ended, key=lambda lp: lp.pack.header.effective_from)
+                in_force[family] = max(ended, key=lambda lp: lp.header.effective_from)
                 last_plans.add(family)
                 continue
-            keyed = [lp for lp in members if lp.rounds]
+            keyed = [lp for lp in members if lp.ladder.rounds]
             unavailable.append({"family": family, "message": _round_message(family, date) if keyed else message})
             if keyed:
-                not_loaded.update(_not_loaded(max(keyed, key=lambda lp: lp.pack.header.effective_from), date))
+                not_loaded.update(_not_loaded(max(keyed, key=lambda lp: lp.header.effective_from), date))
         ordered, left_out = _dependency_order(in_force)
         for family in left_out:
-            uses = ", ".join(in_force[family].uses)
+            uses = ", ".join(in_force[family].ladder.uses)
             message = {
                 "zh": f"{family} 依赖的规则包（{uses}）在该日期不生效，未评价。",
                 "en": f"{family} needs packs ({uses}) not in force on that date; not assessed.",
             }
             unavailable.append({"family": family, "message": message})
         packs = [self._pack_plan(lp, date, lp.family in last_plans) for lp in ordered]
-        decided_by = {tier.tier_id: pp.ladder.family for pp in packs for tier in pp.tiers}
+        decided_by = {tier.tier_id: pp.pack.family for pp in packs for tier in pp.tiers}
         ranks: dict[str, int] = {tier_id: tier["rank"] for tier_id, tier in not_loaded.items()}
         for pp in packs:
-            for tier_id in pp.ladder.targets_for:
-                if decided_by.get(tier_id) not in pp.ladder.uses:
-                    raise PackError(f"{pp.ladder.pack.id}: targets for {tier_id}, which no pack it uses decides")
+            for tier_id in pp.pack.ladder.targets_for:
+                if decided_by.get(tier_id) not in pp.pack.ladder.uses:
+                    raise PackError(f"{pp.pack.id}: targets for {tier_id}, which no pack it uses decides")
             for tier in pp.tiers:
                 if tier.spec.rank in ranks.values():
                     raise PackError(f"two ladder tiers share rank {tier.spec.rank} on {date.isoformat()}")
                 ranks[tier.tier_id] = tier.spec.rank
         order = sorted(ranks, key=ranks.__getitem__)
-        frames = [lp.pools for lp in self.packs if lp.pools is not None and lp.family in in_force]
+        frames = [lp.ladder.pools for lp in self.packs if lp.ladder.pools is not None and lp.family in in_force]
         pools = _pool_frame(frames[0], ranks) if frames else None
         return DatePlan(packs, order, ranks, unavailable, not_loaded, pools)
 
-    def _pack_plan(self, lp: LadderPack, date: dt.date, last_plan: bool = False) -> PackPlan:
+    def _pack_plan(self, lp: RulePack, date: dt.date, last_plan: bool = False) -> PackPlan:
         if last_plan:  # an ended plan is read as it stood on its last day
-            assert lp.pack.header.effective_until is not None
-            date = lp.pack.header.effective_until
-        period = lp.pack.period_start(date)  # every date of a parameter period compiles alike
-        key = (lp.pack.version, period, last_plan)
+            assert lp.header.effective_until is not None
+            date = lp.header.effective_until
+        period = lp.period_start(date)  # every date of a parameter period compiles alike
+        key = (lp.version, period, last_plan)
         with self._lock:
             cached = self._compiled.get(key)
             if cached is not None:
                 return cached
-            compiled = compile_pack(lp.pack, period or date, decision_last=False)
-            views = {id(rule): make_view(rule) for group in compiled.groups for rule in group.rules.values()}
+            compiled = compile_pack(lp, period or date, decision_last=False)
+            views = views_of(compiled.groups)
             tiers = [_tier_plan(tier_id, spec, lp, compiled, date) for tier_id, spec in lp.tiers.items()]
-            score_facts = {
-                tier.tier_id: {"score_min", "score_max"}
-                | {f"{i}_{m}" for i in tier.spec.score.indicators for m in ("min", "max")}
-                for tier in tiers
-                if tier.spec.score is not None
-            }
-            stage_tiers = [
-                [tier for tier in tiers if set(tier.count_facts) & set(group.fact_names)] for group in compiled.groups
-            ]
-            stage_score = [
-                [tier for tier in tiers if score_facts.get(tier.tier_id, set()) & set(group.fact_names)]
-                for group in compiled.groups
-            ]
-            own = needs_own_facts(compiled.parameters)
-            exports = [(t, f"{t}_outcome") for t in lp.pack.targets() if f"{t}_outcome" in self._read]
+            run = PackRun(compiled, views, tallies.for_pack(compiled, lp.tiers), self._given)
+            providers, own = self.facts.per_pack(compiled.parameters)
+            exports = [(t, f"{t}_outcome") for t in lp.targets() if f"{t}_outcome" in self._read]
             exports += [(tier.spec.status, f"{tier.tier_id}_status") for tier in tiers]
             exports = [(target, name) for target, name in exports if name in self._read]
-            # a later group may read the outcome of a criterion an earlier group of the pack decided
-            decided: set[str] = set()
-            stage_outcomes: list[list[tuple[str, str]]] = []
-            for group in compiled.groups:
-                names = set(group.fact_names)
-                stage_outcomes.append([(t, f"{t}_outcome") for t in sorted(decided) if f"{t}_outcome" in names])
-                decided |= set(group.target_ids)
-            plan = PackPlan(
-                lp, compiled, views, tiers, own, stage_tiers, stage_score, exports, stage_outcomes, last_plan
-            )
+            plan = PackPlan(lp, compiled, run, tiers, providers, own, exports, last_plan)
             self._compiled[key] = plan
             return plan
 
@@ -267,7 +236,7 @@ class LadderEvaluator:
     def attach(
         self,
         profiles: Sequence[Profile],
-        derived: Sequence[Derived],
+        derived: Sequence[Facts],
         assessments: list[dict[str, Any]],
         detail: bool = True,
     ) -> None:
@@ -282,7 +251,7 @@ class LadderEvaluator:
         for date, indexes in by_date.items():
             plan = self.plan(date)
             chunk = [profiles[i] for i in indexes]
-            bases = [base_facts(profiles[i], derived[i], assessments[i]) for i in indexes]
+            bases = [_national_results(derived[i], assessments[i]) for i in indexes]
             ladders = self._evaluate(plan, chunk, bases, [assessments[i] for i in indexes], detail)
             for index, ladder in zip(indexes, ladders, strict=True):
                 assessments[index]["ladder"] = ladder
@@ -291,7 +260,7 @@ class LadderEvaluator:
         self,
         plan: DatePlan,
         profiles: list[Profile],
-        bases: list[LadderFacts],
+        bases: list[Facts],
         assessments: list[dict[str, Any]],
         detail: bool = True,
     ) -> list[dict[str, Any]]:
@@ -301,63 +270,30 @@ class LadderEvaluator:
         monitors: list[dict[str, Any] | None] = [None for _ in profiles]
         for pp in plan.packs:
             parameters = pp.compiled.parameters
-            facts = [pack_facts(p, parameters, b, pp.own_facts) for p, b in zip(profiles, bases, strict=True)]
-            decided: list[dict[str, View]] = [{} for _ in profiles]
-            routes: list[dict[str, list[str]]] = [{} for _ in profiles]
-            views = pp.views
-            for stage, group in enumerate(pp.compiled.groups):
-                for tier in pp.stage_score[stage]:
-                    for lf, chosen in zip(facts, decided, strict=True):
-                        _score_facts(tier.spec, lf.values, chosen)
-                for tier in pp.stage_tiers[stage]:
-                    for lf, chosen, states in zip(facts, decided, routes, strict=True):
-                        states[tier.tier_id] = _counts(tier, lf.values, chosen)
-                for target_id, name in pp.stage_outcomes[stage]:
-                    for lf, chosen in zip(facts, decided, strict=True):
-                        lf.values[name] = chosen[target_id].outcome
-                # profiles with the same facts get the same firings: assert each distinct set once
-                names = group.fact_names
-                slots: list[int] = []
-                distinct: dict[tuple[Any, ...], int] = {}
-                batch: list[dict[str, Any]] = []
-                for lf in facts:
-                    values = lf.values
-                    key = tuple(map(values.get, names))  # no fact is None: None means absent
-                    slot = distinct.get(key)
-                    if slot is None:
-                        slot = distinct[key] = len(batch)
-                        batch.append({name: values[name] for name in names if name in values})
-                    slots.append(slot)
-                outcomes = [
-                    {
-                        target_id: decisive([views[id(rule)] for rule in rules])
-                        for target_id, rules in fired_by_target(group, fired).items()
-                    }
-                    for fired in self.runtime.fire(group, batch)
-                ]
-                for chosen, slot in zip(decided, slots, strict=True):
-                    chosen.update(outcomes[slot])
+            facts = [FactPlan.for_pack(b, pp.providers, pp.own_facts, parameters) for b in bases]
+            decided: list[dict[str, RuleView]] = self.evaluator.run(pp.run, [lf.values for lf in facts])
             for i, (lf, chosen) in enumerate(zip(facts, decided, strict=True)):
                 values = bases[i].values
                 for target_id, name in pp.exports:
                     values[name] = chosen[target_id].outcome
                 if not detail:
                     for tier in pp.tiers:
-                        states = routes[i].get(tier.tier_id)
+                        states = lf.values.get(tier.states_key)
                         tiers[i][tier.tier_id] = _tier_head(tier, lf, chosen, states, profiles[i])
                         deferred[i][tier.tier_id] = (pp, tier, lf, chosen, states, profiles[i])
                     # the ladder's targets are not in the default view; the monitoring section is
                 else:
                     for tier in pp.tiers:
-                        tiers[i][tier.tier_id] = _tier(pp, tier, lf, chosen, routes[i].get(tier.tier_id), profiles[i])
-                for tier_id, target_ids in pp.ladder.targets_for.items() if detail else ():
+                        states = lf.values.get(tier.states_key)
+                        tiers[i][tier.tier_id] = _tier(pp, tier, lf, chosen, states, profiles[i])
+                for tier_id, target_ids in pp.pack.ladder.targets_for.items() if detail else ():
                     extra = {t: entry_of(chosen[t], lf, parameters) for t in target_ids if not chosen[t].not_applicable}
                     if extra and tier_id in tiers[i]:
                         if pp.last_plan:  # the ended plan's targets: for reference, not requirements
                             tiers[i][tier_id] = {**tiers[i][tier_id], "last_plan_targets": _last_plan(pp, extra)}
                         else:
                             tiers[i][tier_id].setdefault("targets", {}).update(extra)
-                monitoring = pp.ladder.monitoring
+                monitoring = pp.pack.ladder.monitoring
                 if monitoring is not None:
                     entries = {
                         c: entry_of(chosen[c], lf, parameters)
@@ -382,49 +318,26 @@ class LadderEvaluator:
         return [_ladder(plan, t, a, m) for t, a, m in zip(tiers, assessments, monitors, strict=True)]
 
 
-_Deferred = tuple["PackPlan", TierPlan, LadderFacts, dict[str, View], list[str] | None, Profile]
+NATIONAL_RESULTS = ("national_verdict", "innovation_min", "innovation_max", "readiness")
 
 
-def _counts(tier: TierPlan, values: dict[str, Any], chosen: dict[str, View]) -> list[str]:
-    """The tier's counts as facts for the next group; returns its route states."""
-    failed = unknown = 0
-    for criterion in tier.spec.requires:
-        view = chosen.get(criterion)
-        if view is not None:
-            failed += view.outcome == "failed"
-            unknown += view.outcome == "unknown"
-    states = [_route_state(criteria, chosen) for _, criteria in tier.routes]
-    names = tier.count_facts
-    values[names[0]] = failed
-    values[names[1]] = unknown
-    values[names[2]] = states.count("met")
-    values[names[3]] = states.count("unknown")
-    return states
+def _national_results(facts: Facts, assessment: dict[str, Any]) -> Facts:
+    """The national assessment's results as facts of the tier packs (its score range is a tally already)."""
+    values = facts.values
+    values["national_verdict"] = assessment["verdict"]
+    values["innovation_min"] = assessment["innovation"]["min"]
+    values["innovation_max"] = assessment["innovation"]["max"]
+    if assessment["readiness"] is not None:  # no fact is None (None is absent to the evaluator)
+        values["readiness"] = assessment["readiness"]
+    return facts
 
 
-def _score_facts(spec: TierSpec, values: dict[str, Any], chosen: dict[str, View]) -> None:
-    """Item points summed (or the best taken) per indicator, each capped, and their total."""
-    score = spec.score
-    assert score is not None
-    low_total = high_total = 0
-    for indicator_id, indicator in score.indicators.items():
-        points = [chosen[item].points or (0, 0) for item in indicator.items]
-        if indicator.combine == "best":
-            low, high = max(p[0] for p in points), max(p[1] for p in points)
-        else:
-            low, high = sum(p[0] for p in points), sum(p[1] for p in points)
-        low, high = min(low, indicator.max_points), min(high, indicator.max_points)
-        values[f"{indicator_id}_min"] = low
-        values[f"{indicator_id}_max"] = high
-        low_total += low
-        high_total += high
-    values["score_min"], values["score_max"] = low_total, high_total
-    values["score_range"] = str(low_total) if low_total == high_total else f"{low_total}–{high_total}"
+_Deferred = tuple["PackPlan", TierPlan, Facts, dict[str, RuleView], list[str] | None, Profile]
 
 
 # output -----------------------------------------------------------------------------------------------
 def _tier(
-    pp: PackPlan, tier: TierPlan, lf: LadderFacts, chosen: dict[str, View], states: list[str] | None, profile: Profile
+    pp: PackPlan, tier: TierPlan, lf: Facts, chosen: dict[str, RuleView], states: list[str] | None, profile: Profile
 ) -> dict[str, Any]:
     spec = tier.spec
     parameters = pp.compiled.parameters
@@ -436,7 +349,7 @@ def _tier(
             criteria[criterion_id] = view.static
         elif not view.not_applicable:
             criteria[criterion_id] = entry_of(view, lf, parameters)
-    states = states or [_route_state(criteria_ids, chosen) for _, criteria_ids in tier.routes]
+    states = states or [route_state(criteria_ids, chosen) for _, criteria_ids in tier.routes]
     # a tier with nothing of its own beyond its entries is shared by the firms that show the same
     shareable = spec.score is None and not spec.targets and not spec.upkeep
     if shareable:
@@ -481,14 +394,14 @@ def _tier(
 
 
 def _tier_head(
-    tier: TierPlan, lf: LadderFacts, chosen: dict[str, View], states: list[str] | None, profile: Profile
+    tier: TierPlan, lf: Facts, chosen: dict[str, RuleView], states: list[str] | None, profile: Profile
 ) -> dict[str, Any]:
     """The tier as the default view shows it — `tier_summary` of `_tier`'s output, without its entries."""
     spec = tier.spec
     status = chosen[spec.status].verdict or ""
     route = None
     if tier.routes:
-        states = states or [_route_state(criteria_ids, chosen) for _, criteria_ids in tier.routes]
+        states = states or [route_state(criteria_ids, chosen) for _, criteria_ids in tier.routes]
         met = [route_id for (route_id, _), state in zip(tier.routes, states, strict=True) if state == "met"]
         route = met[0] if met and status == "met" else None
     upkeep = spec.upkeep and profile.recognition is not None
@@ -515,7 +428,7 @@ def _tier_head(
     return head
 
 
-def _score(spec: TierSpec, values: dict[str, Any], chosen: dict[str, View]) -> dict[str, Any]:
+def _score(spec: TierSpec, values: dict[str, Any], chosen: dict[str, RuleView]) -> dict[str, Any]:
     score = spec.score
     assert score is not None
     indicators: dict[str, Any] = {}
@@ -609,8 +522,8 @@ def _summary_ladder(
 
 
 # rounds, ended plans and the pool frame -------------------------------------------------------------
-def _ended(lp: LadderPack, date: dt.date) -> bool:
-    until = lp.pack.header.effective_until
+def _ended(lp: RulePack, date: dt.date) -> bool:
+    until = lp.header.effective_until
     return until is not None and until < date
 
 
@@ -633,11 +546,11 @@ def _round_message(family: str, date: dt.date) -> dict[str, str]:
     }
 
 
-def _not_loaded(lp: LadderPack, date: dt.date) -> dict[str, dict[str, Any]]:
+def _not_loaded(lp: RulePack, date: dt.date) -> dict[str, dict[str, Any]]:
     """The tiers of a round-keyed family on a date no loaded round covers: unknown, saying which round
     is missing and which was loaded last (the criteria of an old round are never reused)."""
     year = date.year
-    latest = max(lp.rounds, key=lambda r: r.opens)
+    latest = max(lp.ladder.rounds, key=lambda r: r.opens)
     label = {"zh": f"待定 — 未载入{year}年度评价条件", "en": f"Unknown — criteria of the {year} round not loaded"}
     tiers: dict[str, dict[str, Any]] = {}
     for tier_id, spec in lp.tiers.items():
@@ -667,7 +580,7 @@ def _not_loaded(lp: LadderPack, date: dt.date) -> dict[str, dict[str, Any]]:
 
 def _last_plan(pp: PackPlan, targets: dict[str, Any]) -> dict[str, Any]:
     header = pp.compiled.pack.header
-    note = pp.ladder.last_plan_note
+    note = pp.pack.ladder.last_plan_note
     assert note is not None
     return {
         "last_plan": True,

@@ -19,6 +19,7 @@ import os
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from string import Formatter
 from typing import Any, Literal
 
 import yaml
@@ -27,6 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from engine.bilingual import Bilingual
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+TIER_FILE = "tier.yaml"  # beside pack.yaml: the ladder tiers the pack decides (a tier pack)
+STATUSES = ("met", "not_met", "unknown")
 MAX_THRESHOLD_DECIMALS = 8  # see engine.money: ratios are compared exactly against such thresholds
 
 
@@ -180,6 +183,14 @@ class Readiness(Strict):
     min_weight: int
 
 
+class Tallies(Strict):
+    """Facts the evaluator adds before a group from what the pack's earlier groups decided (engine/tallies.py):
+    `score` names the facts of the summed indicator bands, `counts` those of the failed / unknown criteria."""
+
+    score: dict[Literal["min", "max"], str] | None = None
+    counts: dict[Literal["failed", "unknown"], str] | None = None
+
+
 class PackHeader(Strict):
     id: str
     family: str
@@ -190,6 +201,96 @@ class PackHeader(Strict):
     documents: dict[str, Document] = Field(default_factory=dict)
     groups: list[str]
     readiness: str | None = None
+    tallies: Tallies | None = None
+
+
+# tier packs (tier.yaml) -------------------------------------------------------------------------------
+class Route(Strict):
+    title: Bilingual
+    criteria: list[str]
+
+
+class ScoreIndicator(Strict):
+    title: Bilingual
+    max_points: int
+    items: list[str]
+    combine: Literal["sum", "best"]  # best: the firm takes its better item (tech-SME R&D input)
+
+
+class Score(Strict):
+    title: Bilingual
+    citation: str
+    max_points: int
+    indicators: dict[str, ScoreIndicator]
+
+
+class TierSpec(Strict):
+    rank: int
+    title: Bilingual
+    citation: str
+    status: str
+    requires: list[str] = Field(default_factory=list)
+    routes: dict[str, Route] = Field(default_factory=dict)
+    targets: list[str] = Field(default_factory=list)
+    score: Score | None = None
+    national_criterion: str | None = None
+    next_route: str | None = None  # the route the next-tier advice follows (default: the closest to passing)
+    upkeep: bool = False
+    example: bool = False
+
+
+class Round(Strict):
+    """One provincial round of a tier family: its year (the pack's `round_year` on `opens`), its dates
+    and its notice. A date in no loaded round leaves the family's tiers `unknown` (docs/ladder.md)."""
+
+    year: int
+    opens: dt.date
+    closes: dt.date
+    notice: Bilingual
+    confirmed: bool = False  # whether the dates were confirmed in the notice itself
+
+    def covers(self, date: dt.date) -> bool:
+        return self.opens <= date <= self.closes
+
+
+class Pool(Strict):
+    """One pool of the district's frame (五级梯次培育库) and the tiers that place a firm in it."""
+
+    title: Bilingual
+    tiers: list[str]
+    extra_tiers: list[str] = Field(default_factory=list)  # provincial titles shown with the pool
+
+
+class PoolFrame(Strict):
+    title: Bilingual
+    citation: str
+    note: Bilingual | None = None
+    pools: dict[str, Pool]
+
+
+class Monitoring(Strict):
+    title: Bilingual
+    citation: str
+    criteria: list[str]
+
+
+class Ladder(Strict):
+    """A pack's `tier.yaml`: the ladder tiers it decides (docs/ladder.md)."""
+
+    uses: list[str] = Field(default_factory=list)
+    example_note: Bilingual | None = None
+    tiers: dict[str, TierSpec]
+    # criteria shown as targets of a tier that a used pack decides (a district plan's yearly targets)
+    targets_for: dict[str, list[str]] = Field(default_factory=dict)
+    # criteria tracked for every firm, pool firms and certificate holders alike (ladder.monitoring)
+    monitoring: Monitoring | None = None
+    # the rounds whose criteria this pack holds; empty: the pack is not keyed by round
+    rounds: list[Round] = Field(default_factory=list)
+    # once the pack has ended: `drop` (not shown) or `last_plan` (its targets and monitoring shown as the
+    # last plan's, for reference, not as requirements)
+    after_end: Literal["drop", "last_plan"] = "drop"
+    last_plan_note: Bilingual | None = None
+    pools: PoolFrame | None = None
 
 
 def _read_yaml(path: Path) -> Any:
@@ -253,8 +354,10 @@ class RulePack:
         readiness: Readiness | None,
         source: Path,
         overrides: dict[str, Any] | None = None,
+        ladder: Ladder | None = None,
     ) -> None:
         self.header = header
+        self.ladder = ladder  # the tiers it decides (tier.yaml); None: not a tier pack (the national pack)
         self.groups = groups
         self.readiness = readiness
         self.source = source
@@ -299,7 +402,9 @@ class RulePack:
 
     def with_overrides(self, overrides: dict[str, Any]) -> "RulePack":
         """The same pack with parameters replaced at every date (a what-if or rule-impact variant)."""
-        return RulePack(self.header, self.groups, self.readiness, self.source, {**self.overrides, **overrides})
+        return RulePack(
+            self.header, self.groups, self.readiness, self.source, {**self.overrides, **overrides}, self.ladder
+        )
 
     # parameters ---------------------------------------------------------------------------------------
     @cached_property
@@ -332,8 +437,32 @@ class RulePack:
             return {key: self.resolve(item, values) for key, item in value.items()}
         return value
 
+    @property
+    def tiers(self) -> dict[str, TierSpec]:
+        """The ladder tiers the pack decides (none for a pack without tier.yaml)."""
+        return self.ladder.tiers if self.ladder is not None else {}
+
+    def round_on(self, date: dt.date) -> Round | None:
+        """The loaded round (tier.yaml `rounds`) that covers `date`, if any."""
+        return next((r for r in self.ladder.rounds if r.covers(date)), None) if self.ladder is not None else None
+
     def targets(self) -> dict[str, Target]:
         return {name: target for group in self.groups for name, target in group.targets.items()}
+
+    def facts_read(self) -> set[str]:
+        """Every fact the pack's rules test, show (`actual`), name in a message or take a gap from."""
+        names: set[str] = set()
+        for target in self.targets().values():
+            for rule in target.rules:
+                names.update(rule.when)
+                if rule.actual:
+                    names.add(rule.actual)
+                if rule.gap:
+                    names.add(rule.gap)
+                if rule.message is not None:
+                    for text in (rule.message.zh, rule.message.en):
+                        names.update(name for _, name, _, _ in Formatter().parse(text) if name)
+        return names
 
     def indicators(self) -> dict[str, Indicator]:
         return {group.indicator.id: group.indicator for group in self.groups if group.indicator}
@@ -393,7 +522,15 @@ def load_pack(folder: Path) -> RulePack:
         readiness = Readiness.model_validate(_read_yaml(folder / header.readiness)) if header.readiness else None
     except ValueError as error:  # pydantic's ValidationError is a ValueError
         raise PackError(f"{folder}: {error}") from error
-    pack = RulePack(header, groups, readiness, folder)
+    ladder = None
+    if (folder / TIER_FILE).exists():
+        try:
+            ladder = Ladder.model_validate(_read_yaml(folder / TIER_FILE))
+        except ValueError as error:
+            raise PackError(f"{folder / TIER_FILE}: {error}") from error
+    pack = RulePack(header, groups, readiness, folder, ladder=ladder)
+    if ladder is not None:
+        _check_ladder(pack, ladder)
     for name, parameter in pack.parameters.items():
         for value in parameter.values.values():
             _check_threshold_decimals(pack.id, name, value)
@@ -407,6 +544,71 @@ def load_packs(rules_dir: Path | None = None) -> list[RulePack]:
     if not packs:
         raise PackError(f"no rule pack found in {rules_dir}")
     return packs
+
+
+def _check_ladder(pack: "RulePack", spec: Ladder) -> None:
+    """A tier.yaml against its pack: statuses are verdicts of the last group, named criteria and items exist."""
+    targets = pack.targets()
+    last = pack.groups[-1].targets if pack.groups else {}
+    for tier_id, tier in spec.tiers.items():
+        where = f"{pack.id}/{TIER_FILE}: tier {tier_id}"
+        if tier.status not in last or last[tier.status].kind != "verdict":
+            raise PackError(f"{where}: status {tier.status} is not a verdict of the last group")
+        verdicts = {rule.verdict for rule in last[tier.status].rules}
+        if not verdicts <= set(STATUSES):
+            raise PackError(f"{where}: status verdicts must be among {', '.join(STATUSES)}")
+        named = list(tier.requires) + list(tier.targets)
+        named += [c for route in tier.routes.values() for c in route.criteria]
+        if tier.national_criterion:
+            named.append(tier.national_criterion)
+        for criterion in named:
+            if criterion not in targets or targets[criterion].kind != "criterion":
+                raise PackError(f"{where}: {criterion} is not a criterion of the pack")
+        if tier.next_route is not None and tier.next_route not in tier.routes:
+            raise PackError(f"{where}: next_route {tier.next_route} is not one of its routes")
+        if tier.score is not None:
+            for indicator in tier.score.indicators.values():
+                for item in indicator.items:
+                    if item not in targets or targets[item].kind != "item":
+                        raise PackError(f"{where}: score item {item} is not an item of the pack")
+        if tier.example and spec.example_note is None:
+            raise PackError(f"{where}: an example tier needs the pack's example_note")
+    for tier_id, criteria in spec.targets_for.items():
+        for criterion in criteria:
+            if criterion not in targets or targets[criterion].kind != "criterion":
+                raise PackError(f"{pack.id}/{TIER_FILE}: target {criterion} for {tier_id} is not a criterion")
+    for criterion in spec.monitoring.criteria if spec.monitoring else []:
+        if criterion not in targets or targets[criterion].kind != "criterion":
+            raise PackError(f"{pack.id}/{TIER_FILE}: monitoring {criterion} is not a criterion")
+    if spec.after_end == "last_plan" and spec.last_plan_note is None:
+        raise PackError(f"{pack.id}/{TIER_FILE}: after_end: last_plan needs last_plan_note")
+    header = pack.header
+    for round_ in spec.rounds:
+        where = f"{pack.id}/{TIER_FILE}: round {round_.year}"
+        if round_.opens > round_.closes:
+            raise PackError(f"{where}: opens after it closes")
+        if round_.opens < header.effective_from or (
+            header.effective_until is not None and round_.closes > header.effective_until
+        ):
+            raise PackError(f"{where}: outside the pack's effective period")
+        round_year = pack.parameter_values(round_.opens).get("round_year")
+        if round_year is not None and int(round_year) != round_.year:
+            raise PackError(f"{where}: round_year on {round_.opens} is {round_year}")
+
+
+def ladder_packs(packs: list[RulePack]) -> list[RulePack]:
+    """The tier packs among `packs`; tier ids must be unique across them."""
+    found = [p for p in packs if p.ladder is not None]
+    seen_ids: dict[str, str] = {}
+    for pack in found:
+        for tier_id in pack.tiers:
+            other = seen_ids.get(tier_id)
+            if other is not None and other != pack.family:
+                raise PackError(f"tier {tier_id} is decided by both {other} and {pack.family}")
+            seen_ids[tier_id] = pack.family
+    # a pool may name tiers of packs not loaded (a district running without the provincial packs): the
+    # output lists the tiers in force only
+    return found
 
 
 def pack_in_force(packs: list[RulePack], family: str, date: dt.date) -> RulePack:

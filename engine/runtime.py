@@ -21,6 +21,7 @@ import itertools
 import json
 import re
 import threading
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -81,14 +82,19 @@ class DurableRuntime:
             self._handles[group.ruleset_name] = handle
         return handle
 
-    def fire(self, group: CompiledGroup, facts: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    def fire(self, group: CompiledGroup, facts: Sequence[dict[str, Any]]) -> list[tuple[str, ...]]:
         """The rule names fired for each of `facts` (any number of them): durable-rules fires once per
         signature not seen before, in batches of at most BATCH_CAP; the rest come from the cache. The
-        tuples are shared between facts and calls."""
+        tuples are shared between facts and calls.
+
+        A fact dict may hold more than the group reads (a profile's whole facts): the signature reads the
+        group's facts only, and only those are asserted."""
+        names = group.fact_names
         if not self.cache:
+            batch = [{name: fact[name] for name in names if name in fact} for fact in facts]
             fired: list[tuple[str, ...]] = []
-            for start in range(0, len(facts), BATCH_CAP):
-                fired += map(tuple, self.fire_each(group, facts[start : start + BATCH_CAP]))
+            for start in range(0, len(batch), BATCH_CAP):
+                fired += map(tuple, self.fire_each(group, batch[start : start + BATCH_CAP]))
             return fired
         with self.lock:
             entry = self._seen.get(group.ruleset_name)
@@ -109,8 +115,10 @@ class DurableRuntime:
                 pending = list(new.items())
                 for start in range(0, len(pending), BATCH_CAP):
                     chunk = pending[start : start + BATCH_CAP]
-                    names = self.fire_each(group, [facts[index] for _, index in chunk])
-                    for (key, _), fired_names in zip(chunk, names, strict=True):
+                    representatives = [
+                        {name: facts[index][name] for name in names if name in facts[index]} for _, index in chunk
+                    ]
+                    for (key, _), fired_names in zip(chunk, self.fire_each(group, representatives), strict=True):
                         seen[key] = tuple(fired_names)
                     self.asserted += len(chunk)
             return [seen[key] for key in keys]

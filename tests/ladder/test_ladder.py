@@ -12,8 +12,7 @@ import pytest
 import yaml
 
 from engine import Assessor, ProfileInvalid, load_packs, validate_profile
-from engine.ladder_pack import ladder_packs
-from engine.pack import DEFAULT_RULES_DIR, PackError
+from engine.pack import DEFAULT_RULES_DIR, PackError, ladder_packs
 from fixtures.generator import pool
 from tests.cases import _jsonable, load_bases, merge
 from tests.ladder.cases import LADDER_CASES_DIR

@@ -7,7 +7,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.ladder_facts import anniversary, exact_cagr, years_completed
+from engine.facts_firm import anniversary, exact_cagr, years_completed
 
 units = st.integers(min_value=1, max_value=10**12)  # 0.0001 万元 up to 1亿万元
 grid = st.integers(min_value=-(10**8), max_value=10**9)  # thresholds with 8 decimals, −100% to +1000%

@@ -1,0 +1,154 @@
+"""The single evaluator: one compiled pack's groups, in order, over a batch of profiles' facts.
+
+Every pack goes through `Evaluator.run` — the national pack and every tier pack of the ladder alike.
+For each group it
+
+1. adds the facts that the group reads and that earlier groups decided (the pack's *tallies*,
+   engine/tallies.py: score sums, counts of failed / unknown criteria, route states, earlier outcomes);
+2. hands each distinct set of the group's facts once to `DurableRuntime.fire` (signature-cached,
+   engine/runtime.py) — profiles with identical facts fire identical rules;
+3. keeps, per profile and target, the decisive rule that fired (not-applicable wins, then failing, then
+   unknown, else the first fired), as the pack's *view* of that rule (whatever its output needs).
+
+Nothing here knows a pack, a tier or a criterion: what is added between groups comes from the pack's
+declarations (engine/tallies.py builds the tallies from them), what a rule means from its view.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from engine.compiler import CompiledGroup, CompiledPack
+from engine.pack import PackError
+from engine.runtime import DurableRuntime, RulesEngineError
+from engine.signature import ABSENT
+from engine.tallies import NOT_APPLICABLE, Tally
+
+OUTCOME = {True: "passed", False: "failed", None: "unknown"}
+_DECISIVE = (NOT_APPLICABLE, "failed", "unknown")
+DECIDED_CACHE_LIMIT = 100_000  # distinct firings kept per pack run (the firings of a signature are shared)
+
+
+class RuleOutcome(Protocol):
+    """What the evaluator reads of a rule's view: its outcome (passed, failed, unknown, not_applicable, or a
+    verdict target's verdict) and its points (items)."""
+
+    outcome: str
+    points: tuple[int, int] | None
+
+
+def outcome_of(kind: str, passed: bool | None, verdict: str | None) -> str:
+    """A rule's outcome: a verdict target's verdict; otherwise not_applicable, passed, failed or unknown."""
+    if verdict == NOT_APPLICABLE:
+        return NOT_APPLICABLE
+    if kind == "verdict":
+        return verdict or ""
+    return OUTCOME[passed]
+
+
+def decisive(views: Sequence[Any]) -> Any:
+    """Of the outcomes that fired for one target, not-applicable wins, then failing, then unknown."""
+    if len(views) == 1:
+        return views[0]
+    for wanted in _DECISIVE:
+        for view in views:
+            if view.outcome == wanted:
+                return view
+    return views[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One group of a pack and the tallies it reads, added before it fires."""
+
+    group: CompiledGroup
+    tallies: tuple[Tally, ...]
+    absent: tuple[Any, ...]  # one ABSENT per fact name: the default of the distinct-facts key
+
+
+class PackRun:
+    """A compiled pack ready to run: its stages and the view of each of its rules."""
+
+    def __init__(
+        self,
+        compiled: CompiledPack,
+        views: dict[int, Any],
+        tallies: Sequence[Sequence[Tally]],
+        given: Callable[[str], bool] | None = None,
+    ) -> None:
+        """`given` says whether a fact reaches the pack from outside it (a provider, another pack's export):
+        a group that reads a fact neither given nor tallied before it is refused (PackError) rather than
+        handed to durable-rules with the fact absent."""
+        self.compiled = compiled
+        self.views = views
+        self.stages = tuple(
+            Stage(group, tuple(before), (ABSENT,) * len(group.fact_names))
+            for group, before in zip(compiled.groups, tallies, strict=True)
+        )
+        if given is not None:
+            for stage in self.stages:
+                tallied = set().union(*(tally.provides for tally in stage.tallies))
+                unknown = [name for name in stage.group.fact_names if name not in tallied and not given(name)]
+                if unknown:
+                    raise PackError(
+                        f"{compiled.pack.id}/{stage.group.name}: reads {', '.join(unknown)}, which no fact provider "
+                        "derives, no tally of the pack adds and no other pack exports"
+                    )
+        # (group index, rule names fired) → the decisive view per target, in firing order (shared: read-only)
+        self._decided: dict[tuple[int, tuple[str, ...]], dict[str, Any]] = {}
+
+    def decided_by(self, stage: int, names: tuple[str, ...]) -> dict[str, Any]:
+        key = (stage, names)
+        cached = self._decided.get(key)
+        if cached is None:
+            group = self.stages[stage].group
+            fired: dict[str, list[Any]] = {}
+            views = self.views
+            rules = group.rules
+            for name in names:
+                rule = rules[name]
+                fired.setdefault(rule.target_id, []).append(views[id(rule)])
+            if len(fired) != len(group.target_ids):
+                undecided = [t for t in group.target_ids if t not in fired]
+                raise RulesEngineError(f"rule group {group.name} decided nothing for {', '.join(undecided)}")
+            cached = {target_id: decisive(found) for target_id, found in fired.items()}
+            if len(self._decided) >= DECIDED_CACHE_LIMIT:
+                self._decided.clear()
+            self._decided[key] = cached
+        return cached
+
+
+class Evaluator:
+    """Runs packs over batches of facts; one per Assessor (it shares its runtime and so its cache)."""
+
+    def __init__(self, runtime: DurableRuntime) -> None:
+        self.runtime = runtime
+
+    def run(self, run: PackRun, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Every group of the pack over `facts` (one dict per profile, which gains the tallies); the decisive
+        view per target for each profile, in the order the groups decided them."""
+        decided: list[dict[str, Any]] = [{} for _ in facts]
+        fire: Callable[[CompiledGroup, list[dict[str, Any]]], list[tuple[str, ...]]] = self.runtime.fire
+        for index, stage in enumerate(run.stages):
+            for tally in stage.tallies:
+                add = tally.add
+                for values, chosen in zip(facts, decided, strict=True):
+                    add(values, chosen)
+            # profiles with the same facts get the same firings: each distinct set goes to the runtime once
+            # (which reads the group's facts of it: signature-cached, engine/runtime.py)
+            names = stage.group.fact_names
+            absent = stage.absent
+            slots: list[int] = []
+            distinct: dict[tuple[Any, ...], int] = {}
+            batch: list[dict[str, Any]] = []
+            for values in facts:
+                key = tuple(map(values.get, names, absent))
+                slot = distinct.get(key)
+                if slot is None:
+                    slot = distinct[key] = len(batch)
+                    batch.append(values)
+                slots.append(slot)
+            outcomes = [run.decided_by(index, fired) for fired in fire(stage.group, batch)]
+            for chosen, slot in zip(decided, slots, strict=True):
+                chosen.update(outcomes[slot])
+        return decided

@@ -1,0 +1,133 @@
+"""One evaluator for every pack (docs/engine.md): what it adds between groups is declared by the pack, every
+fact a rule reads has a provider (or is a tally or another pack's export), and the gap kinds are one registry."""
+
+import datetime as dt
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine import Assessor, load_packs, validate_profile
+from engine.compiler import compile_pack
+from engine.facts import PROVIDERS, FactPlan, _load_providers, _reads
+from engine.gaps import GAPS
+from engine.ladder import NATIONAL_RESULTS
+from engine.pack import DEFAULT_RULES_DIR, PackError
+from engine.tallies import for_pack, outcome_fact
+from fixtures.generator import ladder_profile
+from tests.cases import base_profile
+
+NATIONAL = DEFAULT_RULES_DIR / "hnte-national-2016"
+
+
+def _profiles(count: int = 150) -> list:  # type: ignore[type-arg]
+    rng = random.Random(20261202)
+    dates = (dt.date(2024, 6, 30), dt.date(2025, 6, 30))
+    return [validate_profile(ladder_profile(rng, i, dates[i % 2])) for i in range(count)]
+
+
+def _copy_national(tmp_path: Path) -> Path:
+    target = tmp_path / "rules" / NATIONAL.name
+    shutil.copytree(NATIONAL, target)
+    return target
+
+
+def _replace_everywhere(folder: Path, old: str, new: str) -> None:
+    for path in folder.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(rf"\b{old}\b", new, text), encoding="utf-8")
+
+
+def test_the_tallies_between_groups_are_named_by_the_pack(tmp_path: Path) -> None:
+    """Renaming the declared count facts in pack.yaml and in the decision rules changes nothing: the
+    evaluator adds what the pack declares, under the pack's names."""
+    folder = _copy_national(tmp_path)
+    _replace_everywhere(folder, "failed_criteria", "hard_criteria_failed")
+    _replace_everywhere(folder, "unknown_criteria", "hard_criteria_unknown")
+    assert "hard_criteria_failed" in (folder / "pack.yaml").read_text(encoding="utf-8")
+    profiles = [validate_profile(base_profile(None)), *_profiles()]
+    original = Assessor([p for p in load_packs() if p.family == "hnte-national"]).assess_many(profiles)
+    renamed = Assessor(load_packs(tmp_path / "rules")).assess_many(profiles)
+    assert renamed == original
+    assert {a["verdict"] for a in original} >= {"eligible", "not_eligible", "borderline"}
+
+
+def test_a_group_reading_a_fact_nobody_adds_is_refused(tmp_path: Path) -> None:
+    """Without its declared tallies the national decision group would read facts nobody adds: refused by
+    name before durable-rules sees the pack."""
+    folder = _copy_national(tmp_path)
+    pack_yaml = folder / "pack.yaml"
+    text = pack_yaml.read_text(encoding="utf-8")
+    pack_yaml.write_text(text[: text.index("\ntallies:")] + "\n", encoding="utf-8")
+    with pytest.raises(PackError, match="decision: reads failed_criteria"):
+        Assessor(load_packs(tmp_path / "rules")).assess(_profiles(1)[0])
+
+
+def test_every_fact_a_rule_reads_is_derived_tallied_or_exported() -> None:
+    _load_providers()
+    packs = load_packs()
+    exported = set(NATIONAL_RESULTS)  # what the orchestration adds from the national assessment
+    for pack in packs:
+        exported |= {outcome_fact(t) for t in pack.targets()}
+        exported |= {f"{tier_id}_status" for tier_id in pack.tiers}
+    for pack in packs:
+        for date in sorted({pack.header.effective_from, *pack.change_dates}):
+            compiled = compile_pack(pack, date, decision_last=pack.ladder is None)
+            for group, tallies in zip(compiled.groups, for_pack(compiled, pack.tiers), strict=True):
+                tallied = set().union(*(t.provides for t in tallies))
+                for fact in group.fact_names:
+                    derived = any(_reads(p, {fact}) for p in PROVIDERS)
+                    assert derived or fact in tallied or fact in exported, f"{pack.id}/{group.name}: {fact}"
+
+
+def test_only_the_facts_the_loaded_packs_read_are_derived() -> None:
+    profile = _profiles(1)[0]
+    national = Assessor([p for p in load_packs() if p.family == "hnte-national"])
+    every = Assessor()
+    compiled, _ = national.compiled(national.pack_for(profile.application_date), profile.application_date)
+    few = national.facts.derive(profile, compiled.answer_fields).values
+    many = every.facts.derive(profile, compiled.answer_fields).values
+    assert "last_year_sales_data" in many and "evaluation_year" in many
+    assert "last_year_sales_data" not in few and "evaluation_year" not in few
+    assert {name: many[name] for name in few} == few  # one derivation: the same facts under the same names
+
+
+def test_the_fact_plan_of_every_pack_runs_every_provider_once_per_profile() -> None:
+    """No provider is left out of the full plan, and none is registered twice (a fact has one provider)."""
+    _load_providers()
+    names = [p.name for p in PROVIDERS]
+    assert len(names) == len(set(names))
+    plan = FactPlan()
+    assert len(plan.common) + len(plan.parametric) == len(PROVIDERS)
+    provided = [name for p in PROVIDERS for name in p.provides]
+    assert len(provided) == len(set(provided))
+
+
+def test_every_gap_in_the_rules_is_a_kind_of_the_one_registry() -> None:
+    for pack in load_packs():
+        for target in pack.targets().values():
+            for rule in target.rules:
+                if rule.gap:
+                    assert rule.gap in GAPS, f"{pack.id}: {rule.gap}"
+
+
+def test_an_unknown_gap_kind_is_refused_for_the_national_pack_too(tmp_path: Path) -> None:
+    folder = _copy_national(tmp_path)
+    path = folder / "criteria.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("gap: sci_tech_staff_to_hire", "gap: staff_wanted", 1), encoding="utf-8")
+    with pytest.raises(PackError, match="staff_wanted"):
+        Assessor(load_packs(tmp_path / "rules")).assess(_profiles(1)[0])
+
+
+def test_a_tier_file_is_read_and_checked_with_its_pack(tmp_path: Path) -> None:
+    source = DEFAULT_RULES_DIR / "tech-sme-2022"
+    shutil.copytree(source, tmp_path / "tech-sme-2022")
+    packs = load_packs(tmp_path)
+    assert packs[0].ladder is not None and packs[0].tiers
+    path = tmp_path / "tech-sme-2022" / "tier.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: ", "status: no_", 1), encoding="utf-8")
+    with pytest.raises(PackError, match=r"tier\.yaml"):
+        load_packs(tmp_path)
