@@ -148,6 +148,8 @@ def main() -> None:
     # The runs above leave the plan columns out (--no-plan), as the speed goals were set; the workbook's
     # default has them (docs/plan.md): a plan per row, measured on fewer rows.
     planned = min(ROWS, PLAN_ROWS)
+    if planned <= 0:  # HNTE_BENCH_BATCH_PLAN_ROWS=0 leaves the plan run out
+        return
     per_second, peak_mb, cpu = run(input_workbook(planned), max(WORKERS), plan=True, rows=planned)
     print(
         f"  with the plan columns (the default), {planned:,} rows, {max(WORKERS)} process(es): "
