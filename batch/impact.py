@@ -50,10 +50,11 @@ def impact_records(
     base = base or default_assessor()
     changed = changed_assessor(override, base)
     only = [profile for _, profile in profiles]
-    # The ladder without its detail (Assessor.assess_many): a record names a tier's own criteria only for a
-    # tier whose status flips, so only the firms with such a tier are assessed again with the whole ladder.
-    before = base.assess_many(only, ladder_detail=False)
-    after = changed.assess_many(only, ladder_detail=False)
+    # The decisions alone (Assessor.decide_many: verdict, criteria passed, tier statuses) are all a record
+    # reads, but for a tier whose status flips, whose own criteria it names: only the firms with such a
+    # tier are assessed again, whole.
+    before = base.decide_many(only)
+    after = changed.decide_many(only)
     again = [i for i, (b, a) in enumerate(zip(before, after, strict=True)) if _tier_flips(b, a)]
     if again:
         again_profiles = [only[i] for i in again]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import tallies
+from engine.assessment import NationalResults
 from engine.compiler import CompiledPack, compile_pack
 from engine.detail import summary_view, tier_summary
 from engine.evaluator import Evaluator, PackRun
@@ -317,18 +318,59 @@ class LadderEvaluator:
             ]
         return [_ladder(plan, t, a, m) for t, a, m in zip(tiers, assessments, monitors, strict=True)]
 
+    def decide(
+        self, profiles: Sequence[Profile], derived: Sequence[Facts], national: Sequence[NationalResults]
+    ) -> list[dict[str, str]]:
+        """Each profile's tier statuses (the ladder's `summary`), decided exactly as `attach` decides them —
+        the same packs, groups, tallies and exports — without building any tier's output."""
+        summaries: list[dict[str, str]] = [{} for _ in profiles]
+        by_date: dict[dt.date, list[int]] = {}
+        for index, profile in enumerate(profiles):
+            by_date.setdefault(profile.application_date, []).append(index)
+        for date, indexes in by_date.items():
+            plan = self.plan(date)
+            bases = [_national_facts(derived[i], national[i]) for i in indexes]
+            statuses: list[dict[str, str]] = [{} for _ in indexes]
+            for pp in plan.packs:
+                parameters = pp.compiled.parameters
+                facts = [FactPlan.for_pack(b, pp.providers, pp.own_facts, parameters) for b in bases]
+                decided: list[dict[str, RuleView]] = self.evaluator.run(pp.run, [lf.values for lf in facts])
+                for base, chosen, found in zip(bases, decided, statuses, strict=True):
+                    values = base.values
+                    for target_id, name in pp.exports:
+                        values[name] = chosen[target_id].outcome
+                    for tier in pp.tiers:
+                        found[tier.tier_id] = chosen[tier.spec.status].verdict or ""
+            for index, found in zip(indexes, statuses, strict=True):
+                summaries[index] = {
+                    tier_id: found[tier_id] if tier_id in found else plan.not_loaded[tier_id]["status"]
+                    for tier_id in plan.order
+                }
+        return summaries
+
+    @property
+    def reads_readiness(self) -> bool:
+        """Whether a tier rule reads the national readiness index (else a decision need not compute it)."""
+        return "readiness" in self._read
+
 
 NATIONAL_RESULTS = ("national_verdict", "innovation_min", "innovation_max", "readiness")
 
 
 def _national_results(facts: Facts, assessment: dict[str, Any]) -> Facts:
     """The national assessment's results as facts of the tier packs (its score range is a tally already)."""
+    innovation = assessment["innovation"]
+    results = NationalResults(assessment["verdict"], innovation["min"], innovation["max"], assessment["readiness"])
+    return _national_facts(facts, results)
+
+
+def _national_facts(facts: Facts, results: NationalResults) -> Facts:
     values = facts.values
-    values["national_verdict"] = assessment["verdict"]
-    values["innovation_min"] = assessment["innovation"]["min"]
-    values["innovation_max"] = assessment["innovation"]["max"]
-    if assessment["readiness"] is not None:  # no fact is None (None is absent to the evaluator)
-        values["readiness"] = assessment["readiness"]
+    values["national_verdict"] = results.verdict
+    values["innovation_min"] = results.innovation_min
+    values["innovation_max"] = results.innovation_max
+    if results.readiness is not None:  # no fact is None (None is absent to the evaluator)
+        values["readiness"] = results.readiness
     return facts
 
 
