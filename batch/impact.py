@@ -16,6 +16,7 @@ from batch.outcome import RowOutcome
 from batch.readers import open_source
 from batch.scoring import CHUNK_ROWS, ChunkResult, ScoringRequest, chunks, default_workers, read_chunk, score_stream
 from engine import Assessor, Profile, default_assessor
+from engine.facts import FactsMemo
 from engine.impact import ImpactTally, Override, apply_override, firm_record
 
 
@@ -53,8 +54,9 @@ def impact_records(
     # The decisions alone (Assessor.decide_many: verdict, criteria passed, tier statuses) are all a record
     # reads, but for a tier whose status flips, whose own criteria it names: only the firms with such a
     # tier are assessed again, whole.
-    before = base.decide_many(only)
-    after = changed.decide_many(only)
+    memo = FactsMemo()  # the profiles' facts, derived once for both sides
+    before = base.decide_many(only, memo=memo)
+    after = changed.decide_many(only, memo=memo)
     again = [i for i, (b, a) in enumerate(zip(before, after, strict=True)) if _tier_flips(b, a)]
     if again:
         again_profiles = [only[i] for i in again]

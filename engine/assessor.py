@@ -12,7 +12,7 @@ from engine import tallies
 from engine.assessment import AssessmentBuilder
 from engine.compiler import BATCH_CAP, CompiledPack, compile_pack
 from engine.evaluator import Evaluator, PackRun
-from engine.facts import FactPlan, derivable
+from engine.facts import FactPlan, FactsMemo, derivable
 from engine.ladder import LadderEvaluator
 from engine.pack import RulePack, load_packs, pack_in_force
 from engine.profile import Profile
@@ -76,13 +76,18 @@ class Assessor:
         default JSON, a workbook row and the pool view need."""
         return self._planned(profiles, pack, lambda c, b, chunk: self._run(c, b, chunk, ladder_detail))
 
-    def decide_many(self, profiles: Sequence[Profile], pack: RulePack | None = None) -> list[dict[str, Any]]:
+    def decide_many(
+        self, profiles: Sequence[Profile], pack: RulePack | None = None, *, memo: FactsMemo | None = None
+    ) -> list[dict[str, Any]]:
         """The decisions alone, in the order of `profiles`: the rules fire exactly as for `assess_many`
         (same evaluator, cache and tallies), but nothing presents them. Each is
         `{application_date, company, rules_version, verdict, criteria: {id: {passed}}, ladder: {summary}}`
         (no `ladder` without tier packs) — field for field that projection of the full assessment
-        (`decision_of`). What an impact compares (engine/impact.py `firm_record`)."""
-        return self._planned(profiles, pack, self._decide)
+        (`decision_of`). What an impact compares (engine/impact.py `firm_record`).
+
+        `memo` keeps the profiles' facts for another assessor deciding the same profiles (an impact's
+        changed packs): derived once, when both run the same fact providers."""
+        return self._planned(profiles, pack, lambda c, b, chunk: self._decide(c, b, chunk, memo))
 
     def _planned(
         self,
@@ -128,9 +133,13 @@ class Assessor:
         return assessments
 
     def _decide(
-        self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile]
+        self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile], memo: FactsMemo | None
     ) -> list[dict[str, Any]]:
-        derived = [self.facts.derive(profile, compiled.answer_fields) for profile in profiles]
+        fields = compiled.answer_fields
+        if memo is None:
+            derived = [self.facts.derive(profile, fields) for profile in profiles]
+        else:
+            derived = [memo.derive(self.facts, profile, fields) for profile in profiles]
         decided = self.evaluator.run(self._runs[compiled.key], [d.facts for d in derived])
         readiness = self.ladder is not None and self.ladder.reads_readiness
         made = [
