@@ -18,6 +18,7 @@ from batch.scoring import CHUNK_ROWS, ChunkResult, ScoringRequest, chunks, defau
 from engine import Assessor, Profile, default_assessor
 from engine.facts import FactsMemo
 from engine.impact import ImpactTally, Override, apply_override, firm_record
+from engine.ladder import SummaryMemo
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,11 @@ def impact_records(
     # The decisions alone (Assessor.decide_many: verdict, criteria passed, tier statuses) are all a record
     # reads, but for a tier whose status flips, whose own criteria it names: only the firms with such a
     # tier are assessed again, whole.
-    memo = FactsMemo()  # the profiles' facts, derived once for both sides
-    before = base.decide_many(only, memo=memo)
-    after = changed.decide_many(only, memo=memo)
+    # the profiles' facts derived once for both sides; a firm whose national results do not change is not
+    # run again through tier packs that the override leaves as they are
+    memo, summaries = FactsMemo(), SummaryMemo()
+    before = base.decide_many(only, memo=memo, summaries=summaries)
+    after = changed.decide_many(only, memo=memo, summaries=summaries)
     again = [i for i, (b, a) in enumerate(zip(before, after, strict=True)) if _tier_flips(b, a)]
     if again:
         again_profiles = [only[i] for i in again]

@@ -13,7 +13,7 @@ from engine.assessment import AssessmentBuilder
 from engine.compiler import BATCH_CAP, CompiledPack, compile_pack
 from engine.evaluator import Evaluator, PackRun
 from engine.facts import FactPlan, FactsMemo, derivable
-from engine.ladder import LadderEvaluator
+from engine.ladder import LadderEvaluator, SummaryMemo
 from engine.pack import RulePack, load_packs, pack_in_force
 from engine.profile import Profile
 from engine.runtime import DurableRuntime
@@ -77,7 +77,12 @@ class Assessor:
         return self._planned(profiles, pack, lambda c, b, chunk: self._run(c, b, chunk, ladder_detail))
 
     def decide_many(
-        self, profiles: Sequence[Profile], pack: RulePack | None = None, *, memo: FactsMemo | None = None
+        self,
+        profiles: Sequence[Profile],
+        pack: RulePack | None = None,
+        *,
+        memo: FactsMemo | None = None,
+        summaries: SummaryMemo | None = None,
     ) -> list[dict[str, Any]]:
         """The decisions alone, in the order of `profiles`: the rules fire exactly as for `assess_many`
         (same evaluator, cache and tallies), but nothing presents them. Each is
@@ -86,8 +91,10 @@ class Assessor:
         (`decision_of`). What an impact compares (engine/impact.py `firm_record`).
 
         `memo` keeps the profiles' facts for another assessor deciding the same profiles (an impact's
-        changed packs): derived once, when both run the same fact providers."""
-        return self._planned(profiles, pack, lambda c, b, chunk: self._decide(c, b, chunk, memo))
+        changed packs): derived once, when both run the same fact providers. `summaries` (engine/ladder.py
+        `SummaryMemo`) keeps the ladder's summaries likewise: a profile whose facts reach the very same
+        tier packs unchanged (the national results equal) is not run through them again."""
+        return self._planned(profiles, pack, lambda c, b, chunk: self._decide(c, b, chunk, memo, summaries))
 
     def _planned(
         self,
@@ -133,7 +140,12 @@ class Assessor:
         return assessments
 
     def _decide(
-        self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile], memo: FactsMemo | None
+        self,
+        compiled: CompiledPack,
+        builder: AssessmentBuilder,
+        profiles: list[Profile],
+        memo: FactsMemo | None,
+        summaries: SummaryMemo | None,
     ) -> list[dict[str, Any]]:
         fields = compiled.answer_fields
         if memo is None:
@@ -148,8 +160,8 @@ class Assessor:
         ]
         decisions = [decision for decision, _ in made]
         if self.ladder is not None:
-            summaries = self.ladder.decide(profiles, derived, [results for _, results in made])
-            for decision, summary in zip(decisions, summaries, strict=True):
+            ladders = self.ladder.decide(profiles, derived, [results for _, results in made], summaries)
+            for decision, summary in zip(decisions, ladders, strict=True):
                 decision["ladder"] = {"summary": summary}
         return decisions
 
