@@ -16,7 +16,9 @@ from batch.outcome import RowOutcome
 from batch.readers import open_source
 from batch.scoring import CHUNK_ROWS, ChunkResult, ScoringRequest, chunks, default_workers, read_chunk, score_stream
 from engine import Assessor, Profile, default_assessor
+from engine.facts import FactsMemo
 from engine.impact import ImpactTally, Override, apply_override, firm_record
+from engine.ladder import SummaryMemo
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,14 @@ def impact_records(
     base = base or default_assessor()
     changed = changed_assessor(override, base)
     only = [profile for _, profile in profiles]
-    # The ladder without its detail (Assessor.assess_many): a record names a tier's own criteria only for a
-    # tier whose status flips, so only the firms with such a tier are assessed again with the whole ladder.
-    before = base.assess_many(only, ladder_detail=False)
-    after = changed.assess_many(only, ladder_detail=False)
+    # The decisions alone (Assessor.decide_many: verdict, criteria passed, tier statuses) are all a record
+    # reads, but for a tier whose status flips, whose own criteria it names: only the firms with such a
+    # tier are assessed again, whole.
+    # the profiles' facts derived once for both sides; a firm whose national results do not change is not
+    # run again through tier packs that the override leaves as they are
+    memo, summaries = FactsMemo(), SummaryMemo()
+    before = base.decide_many(only, memo=memo, summaries=summaries)
+    after = changed.decide_many(only, memo=memo, summaries=summaries)
     again = [i for i, (b, a) in enumerate(zip(before, after, strict=True)) if _tier_flips(b, a)]
     if again:
         again_profiles = [only[i] for i in again]

@@ -33,11 +33,22 @@ CRITERIA = (
     "compliance",
 )
 HARD_CRITERIA = tuple(c for c in CRITERIA if c != "innovation_score")
+_PASSED = {value: {"passed": value} for value in (True, False, None)}  # a decision's criteria (shared, read-only)
 ENTRIES_PER_RULE = 4096  # criterion entries kept per rule (shared by the firms that show the same); then anew
 DISCLAIMER = {
     "zh": "本结果为申报前预诊断，仅供参考，不代表认定机构的正式结论。",
     "en": "This is a pre-application diagnosis for reference only, not the recognition authority's decision.",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class NationalResults:
+    """What the tier packs read of the national assessment (engine/ladder.py `NATIONAL_RESULTS`)."""
+
+    verdict: str
+    innovation_min: int
+    innovation_max: int
+    readiness: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +369,63 @@ class AssessmentBuilder:
             total_high += high
         return indicators, total_low, total_high
 
+    def _progress(self, criterion_id: str, view: RuleView, derived: Derived) -> float:
+        """A criterion's part of the readiness index (a passed one is done)."""
+        if view.passed is True:
+            return 1.0
+        assert self.readiness is not None
+        fact = view.actual_fact
+        ratio = derived.ratios.get(fact) if fact else None
+        value = ratio[0] / ratio[1] if ratio else (derived.facts.get(fact) if fact else None)
+        return criterion_progress(
+            view.passed, value, view.threshold_raw, self.readiness, exclusive=criterion_id == "compliance"
+        )
+
+    def score_range(self, decided: dict[str, RuleView]) -> tuple[int, int]:
+        """The innovation score's range: the items' bands summed per indicator, each capped at its points
+        (what `innovation` sums, without its entries)."""
+        total_low = total_high = 0
+        for _, max_points, _, members in self.indicators:
+            low = high = 0
+            for tid in members:
+                points = decided[tid].points
+                assert points is not None
+                low += points[0]
+                high += points[1]
+            total_low += min(low, max_points)
+            total_high += min(high, max_points)
+        return total_low, total_high
+
+    # decisions without their presentation ------------------------------------------------------------
+    def decide(
+        self, derived: Derived, profile_meta: dict[str, Any], decided: dict[str, RuleView], readiness: bool
+    ) -> tuple[dict[str, Any], NationalResults]:
+        """What the rules decided for one profile — the verdict and each criterion's `passed` — without
+        the entries, messages, gaps and shortfalls that present it (`build` has every field of it), and
+        the national results the ladder reads (`readiness` only when asked: a ladder rule reads it)."""
+        criteria: dict[str, Any] = {}
+        progress: list[float] = []
+        for criterion_id in CRITERIA:
+            view = decided.get(criterion_id)
+            if view is None:
+                raise RulesEngineError(f"no rule decided {criterion_id}")
+            criteria[criterion_id] = _PASSED[view.passed]
+            if readiness and self.readiness is not None and criterion_id != "innovation_score":
+                progress.append(self._progress(criterion_id, view, derived))
+        verdict = decided["verdict"].outcome
+        low, high = self.score_range(decided)
+        index = None
+        if readiness and self.readiness is not None:
+            index = readiness_index(progress, (low, high), self.top, self.readiness)
+        decision = {
+            "application_date": profile_meta["application_date"],
+            "company": profile_meta["company"],
+            "rules_version": self.rules_version,
+            "verdict": verdict,
+            "criteria": criteria,
+        }
+        return decision, NationalResults(verdict, low, high, index)
+
     # the whole ---------------------------------------------------------------------------------------
     def build(
         self,
@@ -389,22 +457,8 @@ class AssessmentBuilder:
                 shortfall = self.criterion_shortfall(criterion_id, view, entry, extra["window"])
                 if shortfall:
                     shortfalls.append(shortfall)
-            elif readiness_settings is not None and criterion_id != "innovation_score":
-                progress.append(1.0)
-                continue
             if readiness_settings is not None and criterion_id != "innovation_score":
-                fact = view.actual_fact
-                ratio = derived.ratios.get(fact) if fact else None
-                value = ratio[0] / ratio[1] if ratio else (derived.facts.get(fact) if fact else None)
-                progress.append(
-                    criterion_progress(
-                        view.passed,
-                        value,
-                        view.threshold_raw,
-                        readiness_settings,
-                        exclusive=criterion_id == "compliance",
-                    )
-                )
+                progress.append(self._progress(criterion_id, view, derived))
         for item in decided.values():
             if item.target.kind == "item":
                 shortfall = self.item_shortfall(item, derived)

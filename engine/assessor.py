@@ -5,15 +5,15 @@ assessments. Profiles are processed in batches so that each rule fires once per 
 import datetime as dt
 import gc
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from engine import tallies
 from engine.assessment import AssessmentBuilder
 from engine.compiler import BATCH_CAP, CompiledPack, compile_pack
 from engine.evaluator import Evaluator, PackRun
-from engine.facts import FactPlan, derivable
-from engine.ladder import LadderEvaluator
+from engine.facts import FactPlan, FactsMemo, derivable
+from engine.ladder import LadderEvaluator, SummaryMemo
 from engine.pack import RulePack, load_packs, pack_in_force
 from engine.profile import Profile
 from engine.runtime import DurableRuntime
@@ -74,6 +74,34 @@ class Assessor:
         `ladder_detail=False` builds the ladder as the default view shows it (engine/detail.py) — equal to
         `with_detail(assessment)` of the full one, without building every tier's criteria entries: what the
         default JSON, a workbook row and the pool view need."""
+        return self._planned(profiles, pack, lambda c, b, chunk: self._run(c, b, chunk, ladder_detail))
+
+    def decide_many(
+        self,
+        profiles: Sequence[Profile],
+        pack: RulePack | None = None,
+        *,
+        memo: FactsMemo | None = None,
+        summaries: SummaryMemo | None = None,
+    ) -> list[dict[str, Any]]:
+        """The decisions alone, in the order of `profiles`: the rules fire exactly as for `assess_many`
+        (same evaluator, cache and tallies), but nothing presents them. Each is
+        `{application_date, company, rules_version, verdict, criteria: {id: {passed}}, ladder: {summary}}`
+        (no `ladder` without tier packs) — field for field that projection of the full assessment
+        (`decision_of`). What an impact compares (engine/impact.py `firm_record`).
+
+        `memo` keeps the profiles' facts for another assessor deciding the same profiles (an impact's
+        changed packs): derived once, when both run the same fact providers. `summaries` (engine/ladder.py
+        `SummaryMemo`) keeps the ladder's summaries likewise: a profile whose facts reach the very same
+        tier packs unchanged (the national results equal) is not run through them again."""
+        return self._planned(profiles, pack, lambda c, b, chunk: self._decide(c, b, chunk, memo, summaries))
+
+    def _planned(
+        self,
+        profiles: Sequence[Profile],
+        pack: RulePack | None,
+        run: Callable[[CompiledPack, AssessmentBuilder, list[Profile]], list[dict[str, Any]]],
+    ) -> list[dict[str, Any]]:
         plans: dict[str, list[int]] = {}
         builders: dict[str, tuple[CompiledPack, AssessmentBuilder]] = {}
         for index, profile in enumerate(profiles):
@@ -87,29 +115,17 @@ class Assessor:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self._assess_planned(profiles, plans, builders, results, ladder_detail)
+            size = min(BATCH_SIZE, BATCH_CAP)
+            for key, indexes in plans.items():
+                compiled, builder = builders[key]
+                for start in range(0, len(indexes), size):
+                    chunk = indexes[start : start + size]
+                    for index, result in zip(chunk, run(compiled, builder, [profiles[i] for i in chunk]), strict=True):
+                        results[index] = result
         finally:
             if collecting:
                 gc.enable()
         return results
-
-    def _assess_planned(
-        self,
-        profiles: Sequence[Profile],
-        plans: dict[str, list[int]],
-        builders: dict[str, tuple[CompiledPack, AssessmentBuilder]],
-        results: list[dict[str, Any]],
-        ladder_detail: bool = True,
-    ) -> None:
-        for key, indexes in plans.items():
-            compiled, builder = builders[key]
-            size = min(BATCH_SIZE, BATCH_CAP)
-            for start in range(0, len(indexes), size):
-                chunk = indexes[start : start + size]
-                for index, assessment in zip(
-                    chunk, self._run(compiled, builder, [profiles[i] for i in chunk], ladder_detail), strict=True
-                ):
-                    results[index] = assessment
 
     def _run(
         self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile], ladder_detail: bool = True
@@ -122,6 +138,44 @@ class Assessor:
         if self.ladder is not None:
             self.ladder.attach(profiles, derived, assessments, ladder_detail)
         return assessments
+
+    def _decide(
+        self,
+        compiled: CompiledPack,
+        builder: AssessmentBuilder,
+        profiles: list[Profile],
+        memo: FactsMemo | None,
+        summaries: SummaryMemo | None,
+    ) -> list[dict[str, Any]]:
+        fields = compiled.answer_fields
+        if memo is None:
+            derived = [self.facts.derive(profile, fields) for profile in profiles]
+        else:
+            derived = [memo.derive(self.facts, profile, fields) for profile in profiles]
+        decided = self.evaluator.run(self._runs[compiled.key], [d.facts for d in derived])
+        readiness = self.ladder is not None and self.ladder.reads_readiness
+        made = [
+            builder.decide(d, _meta(p), chosen, readiness)
+            for d, p, chosen in zip(derived, profiles, decided, strict=True)
+        ]
+        decisions = [decision for decision, _ in made]
+        if self.ladder is not None:
+            ladders = self.ladder.decide(profiles, derived, [results for _, results in made], summaries)
+            for decision, summary in zip(decisions, ladders, strict=True):
+                decision["ladder"] = {"summary": summary}
+        return decisions
+
+
+DECISION_FIELDS = ("application_date", "company", "rules_version", "verdict")
+
+
+def decision_of(assessment: dict[str, Any]) -> dict[str, Any]:
+    """The decisions of a full assessment (`assess_many`): what `decide_many` gives for the same profile."""
+    decision = {name: assessment[name] for name in DECISION_FIELDS}
+    decision["criteria"] = {c: {"passed": entry["passed"]} for c, entry in assessment["criteria"].items()}
+    if "ladder" in assessment:
+        decision["ladder"] = {"summary": assessment["ladder"]["summary"]}
+    return decision
 
 
 def _meta(profile: Profile) -> dict[str, Any]:

@@ -160,6 +160,32 @@ class FactPlan:
         return result
 
 
+class FactsMemo:
+    """Profiles' common facts derived once for several assessors of the same profiles (an impact's packs as
+    they are and changed): the facts do not depend on pack parameters, only on the providers that run and
+    the answer fields, which must be the same. Each use gets its own copy — the evaluator adds tallies,
+    national results and exports to the facts it runs on."""
+
+    def __init__(self) -> None:
+        # id(profile) → (the profile, kept alive so that its id is not reused; providers; answer fields; facts)
+        self._kept: dict[int, tuple[Profile, tuple[Provider, ...], dict[str, tuple[str, ...]], Facts]] = {}
+
+    def derive(self, plan: "FactPlan", profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Facts:
+        kept = self._kept.get(id(profile))
+        if kept is not None and kept[0] is profile and kept[1] == plan.common and kept[2] == answer_fields:
+            return _fresh(kept[3])
+        facts = plan.derive(profile, answer_fields)
+        self._kept[id(profile)] = (profile, plan.common, answer_fields, _fresh(facts))
+        return facts
+
+
+def _fresh(facts: Facts) -> Facts:
+    """A copy that shares nothing a later step writes to (values, missing, ratios, growth, context)."""
+    copied = facts.copy()
+    copied.context = dict(facts.context)
+    return copied
+
+
 def derivable(name: str) -> bool:
     """Whether some provider derives the fact."""
     _load_providers()

@@ -126,18 +126,24 @@ def _flipped(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any] | None:
     """What flips for one firm (None when neither the verdict nor a tier's status changes): the verdict
-    with the national criteria whose outcome changed, each tier whose status changed with its own."""
+    with the national criteria whose outcome changed, each tier whose status changed with its own.
+
+    Reads of each side the verdict, the national criteria's `passed`, the ladder's `summary` and — only
+    for a tier whose status flips — that tier's criteria (from the whole ladder)."""
     criteria = _flipped(before["criteria"], after["criteria"])
     change: dict[str, Any] = {}
     if before["verdict"] != after["verdict"]:
         change["verdict"] = {"before": before["verdict"], "after": after["verdict"], "criteria": criteria}
-    tiers_before = (before.get("ladder") or {}).get("tiers", {})
-    tiers_after = (after.get("ladder") or {}).get("tiers", {})
+    # the statuses from the ladder's summary (tier → status, as its tiers say); a tier's own criteria only
+    # for a tier that flips — an assessor's decisions (`decide_many`) have the summary alone
+    ladder_before, ladder_after = before.get("ladder") or {}, after.get("ladder") or {}
+    summary_before, summary_after = ladder_before.get("summary", {}), ladder_after.get("summary", {})
     tiers = {}
-    for tier_id in dict.fromkeys([*tiers_before, *tiers_after]):
-        b, a = tiers_before.get(tier_id), tiers_after.get(tier_id)
-        status_b, status_a = (b or {}).get("status"), (a or {}).get("status")
+    for tier_id in dict.fromkeys([*summary_before, *summary_after]):
+        status_b, status_a = summary_before.get(tier_id), summary_after.get(tier_id)
         if status_b != status_a:
+            b = ladder_before["tiers"].get(tier_id) if status_b is not None else None
+            a = ladder_after["tiers"].get(tier_id) if status_a is not None else None
             own = _flipped((b or {}).get("criteria", {}), (a or {}).get("criteria", {}))
             tiers[tier_id] = {"before": status_b, "after": status_a, "criteria": own}
     if tiers:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import tallies
+from engine.assessment import NationalResults
 from engine.compiler import CompiledPack, compile_pack
 from engine.detail import summary_view, tier_summary
 from engine.evaluator import Evaluator, PackRun
@@ -317,18 +318,111 @@ class LadderEvaluator:
             ]
         return [_ladder(plan, t, a, m) for t, a, m in zip(tiers, assessments, monitors, strict=True)]
 
+    def decide(
+        self,
+        profiles: Sequence[Profile],
+        derived: Sequence[Facts],
+        national: Sequence[NationalResults],
+        memo: "SummaryMemo | None" = None,
+    ) -> list[dict[str, str]]:
+        """Each profile's tier statuses (the ladder's `summary`), decided exactly as `attach` decides them —
+        the same packs, groups, tallies and exports — without building any tier's output.
+
+        With `memo`, a profile whose facts reach the ladder exactly as they did for another assessor with
+        the very same tier packs (an impact's other side) gets that summary: the same packs over the same
+        facts decide the same."""
+        summaries: list[dict[str, str]] = [{} for _ in profiles]
+        by_date: dict[dt.date, list[int]] = {}
+        for index, profile in enumerate(profiles):
+            if memo is None:
+                by_date.setdefault(profile.application_date, []).append(index)
+                continue
+            values = _national_facts(derived[index], national[index]).values
+            found = memo.summary(self, profile, values)
+            if found is None:
+                memo.keep(self, profile, values)
+                by_date.setdefault(profile.application_date, []).append(index)
+            else:
+                summaries[index] = found
+        for date, indexes in by_date.items():
+            plan = self.plan(date)
+            bases = [_national_facts(derived[i], national[i]) for i in indexes]
+            statuses: list[dict[str, str]] = [{} for _ in indexes]
+            for pp in plan.packs:
+                parameters = pp.compiled.parameters
+                facts = [FactPlan.for_pack(b, pp.providers, pp.own_facts, parameters) for b in bases]
+                decided: list[dict[str, RuleView]] = self.evaluator.run(pp.run, [lf.values for lf in facts])
+                for base, chosen, found in zip(bases, decided, statuses, strict=True):
+                    values = base.values
+                    for target_id, name in pp.exports:
+                        values[name] = chosen[target_id].outcome
+                    for tier in pp.tiers:
+                        found[tier.tier_id] = chosen[tier.spec.status].verdict or ""
+            for index, found in zip(indexes, statuses, strict=True):
+                summaries[index] = {
+                    tier_id: found[tier_id] if tier_id in found else plan.not_loaded[tier_id]["status"]
+                    for tier_id in plan.order
+                }
+                if memo is not None:
+                    memo.decided(profiles[index], summaries[index])
+        return summaries
+
+    @property
+    def reads_readiness(self) -> bool:
+        """Whether a tier rule reads the national readiness index (else a decision need not compute it)."""
+        return "readiness" in self._read
+
+
+class SummaryMemo:
+    """The ladder's summaries of profiles decided by one assessor, for another deciding the same profiles
+    (an impact's changed packs): reused when the tier packs are the very same objects, the fact providers
+    the same and the facts that reach the ladder — the profile's, the national pack's tallies and results —
+    equal. Otherwise the ladder runs."""
+
+    def __init__(self) -> None:
+        # id(profile) → (the profile, kept alive; tier packs; providers; facts reaching the ladder; summary)
+        self._kept: dict[int, list[Any]] = {}
+
+    @staticmethod
+    def _same(ladder: LadderEvaluator, kept: list[Any]) -> bool:
+        packs = kept[1]
+        return (
+            len(packs) == len(ladder.packs)
+            and all(a is b for a, b in zip(packs, ladder.packs, strict=True))
+            and kept[2] == ladder.facts.parametric
+        )
+
+    def summary(self, ladder: LadderEvaluator, profile: Profile, values: dict[str, Any]) -> dict[str, str] | None:
+        kept = self._kept.get(id(profile))
+        if kept is None or kept[0] is not profile or kept[4] is None or not self._same(ladder, kept):
+            return None
+        return kept[4] if kept[3] == values else None
+
+    def keep(self, ladder: LadderEvaluator, profile: Profile, values: dict[str, Any]) -> None:
+        """Before the ladder runs (it adds its exports to the facts): what reaches it."""
+        self._kept[id(profile)] = [profile, tuple(ladder.packs), ladder.facts.parametric, dict(values), None]
+
+    def decided(self, profile: Profile, summary: dict[str, str]) -> None:
+        self._kept[id(profile)][4] = summary
+
 
 NATIONAL_RESULTS = ("national_verdict", "innovation_min", "innovation_max", "readiness")
 
 
 def _national_results(facts: Facts, assessment: dict[str, Any]) -> Facts:
     """The national assessment's results as facts of the tier packs (its score range is a tally already)."""
+    innovation = assessment["innovation"]
+    results = NationalResults(assessment["verdict"], innovation["min"], innovation["max"], assessment["readiness"])
+    return _national_facts(facts, results)
+
+
+def _national_facts(facts: Facts, results: NationalResults) -> Facts:
     values = facts.values
-    values["national_verdict"] = assessment["verdict"]
-    values["innovation_min"] = assessment["innovation"]["min"]
-    values["innovation_max"] = assessment["innovation"]["max"]
-    if assessment["readiness"] is not None:  # no fact is None (None is absent to the evaluator)
-        values["readiness"] = assessment["readiness"]
+    values["national_verdict"] = results.verdict
+    values["innovation_min"] = results.innovation_min
+    values["innovation_max"] = results.innovation_max
+    if results.readiness is not None:  # no fact is None (None is absent to the evaluator)
+        values["readiness"] = results.readiness
     return facts
 
 

@@ -14,6 +14,7 @@ import orjson
 import pytest
 
 from engine import Assessor, ProfileInvalid, load_packs, validate_profile
+from engine.assessor import decision_of
 from engine.detail import LADDER, with_detail
 from fixtures.generator import ladder_pool, pool
 from tests.cases import load_cases
@@ -72,6 +73,10 @@ def test_generated_profiles_equal_the_reference_path(paths: tuple[Assessor, Asse
     summaries = fast.assess_many(profiles, ladder_detail=False)
     assert not _differences(summaries, default_views)
     assert not _differences([with_detail(a) for a in summaries], default_views)
+    # the decisions alone (decide_many) are that projection of the full assessment, on both paths
+    decisions = [decision_of(a) for a in expected]
+    assert not _differences(fast.decide_many(profiles), decisions)
+    assert not _differences(reference.decide_many(profiles[:1000]), decisions[:1000])
     tiers = {(t, s) for a in expected for t, s in a["ladder"]["summary"].items()}
     assert {s for _, s in tiers} == {"met", "not_met", "unknown"}  # the pool reaches every tier state
     for tier in {t for t, _ in tiers}:  # and each tier both ways
@@ -94,6 +99,10 @@ def test_case_files_and_examples_equal_the_reference_path(paths: tuple[Assessor,
     expected = [with_detail(a) for a in reference.assess_many(profiles)]
     assert not _differences(fast.assess_many(profiles, ladder_detail=False), expected)
     assert not _differences(reference.assess_many(profiles, ladder_detail=False), expected)
+    decisions = [decision_of(a) for a in reference.assess_many(profiles)]
+    assert not _differences(fast.decide_many(profiles), decisions)
+    assert not _differences(reference.decide_many(profiles), decisions)
+    assert not _differences([fast.decide_many([p])[0] for p in profiles[:50]], decisions[:50])
 
 
 def test_an_assessment_without_the_ladder_detail_cannot_give_it(paths: tuple[Assessor, Assessor]) -> None:
@@ -116,3 +125,17 @@ def test_an_overridden_pack_equals_the_reference_path(paths: tuple[Assessor, Ass
     changed = fast.assess_many(profiles, pack)
     assert not _differences(changed, reference.assess_many(profiles, pack))
     assert _differences(changed, fast.assess_many(profiles))  # the override does change verdicts
+    decisions = [decision_of(a) for a in changed]
+    assert not _differences(fast.decide_many(profiles, pack), decisions)
+    assert not _differences(reference.decide_many(profiles, pack), decisions)
+
+
+def test_a_decision_is_the_decided_part_of_an_assessment(paths: tuple[Assessor, Assessor]) -> None:
+    """decide_many keeps what an impact compares and nothing that presents it."""
+    fast, _ = paths
+    profile = _valid(list(ladder_pool(1)))[0]
+    decision = fast.decide_many([profile])[0]
+    assert set(decision) == {"application_date", "company", "rules_version", "verdict", "criteria", "ladder"}
+    assert all(set(entry) == {"passed"} for entry in decision["criteria"].values())
+    assert set(decision["ladder"]) == {"summary"} and decision["ladder"]["summary"]
+    assert decision == decision_of(fast.assess(profile))

@@ -137,3 +137,60 @@ def test_the_records_equal_those_of_whole_assessments(firms: list[dict[str, Any]
     assert any(r["change"] and r["change"].get("tiers") for r in expected)  # tiers flip, with their criteria
     assert any(c["criteria"] for r in expected if r["change"] for c in (r["change"].get("tiers") or {}).values())
     assert json.dumps(impact_records(profiles, override, base)) == json.dumps(expected)
+
+
+def test_the_records_from_decisions_equal_those_of_whole_assessments() -> None:
+    """impact_records compares the decisions alone (Assessor.decide_many) and assesses whole only the firms
+    with a tier that flips: on 400 generated firms and an override that flips verdicts and tiers, every
+    record is what two whole assessments give."""
+    import random
+
+    from batch.impact import changed_assessor, impact_records
+    from engine.impact import firm_record, parse_override
+    from fixtures.generator import ladder_profile
+
+    base = default_assessor()
+    override = parse_override({"hnte-national-2016.small_firm_min_rd_ratio": 0.04}, base.packs)
+    changed = changed_assessor(override, base)
+    rng = random.Random(7)
+    profiles = [(row, validate_profile(ladder_profile(rng, row))) for row in range(400)]
+    only = [p for _, p in profiles]
+    expected = [
+        firm_record(row, b, a)
+        for (row, _), b, a in zip(profiles, base.assess_many(only), changed.assess_many(only), strict=True)
+    ]
+    changes = [r["change"] for r in expected if r["change"]]
+    assert any("verdict" in c and c["verdict"]["criteria"] for c in changes)  # verdicts flip, on criteria
+    assert any(t["criteria"] for c in changes for t in c.get("tiers", {}).values())  # tiers, on their own
+    assert 0 < len(changes) < len(expected)
+    assert json.dumps(impact_records(profiles, override, base)) == json.dumps(expected)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"haimen-overlay.chuying_min_rd_ratio": 0.06},  # a tier pack changes: its summaries are never reused
+        {"hnte-national-2016.small_firm_min_rd_ratio": 0.04, "haimen-overlay.pool_min_usable_ip": 3},
+    ],
+)
+def test_the_records_equal_whole_assessments_when_tier_packs_change(values: dict[str, Any]) -> None:
+    """The impact reuses the ladder's summary only for the very same tier packs over the same facts; an
+    override of a tier pack's parameter still gives exactly the records of two whole assessments."""
+    import random
+
+    from batch.impact import changed_assessor, impact_records
+    from engine.impact import firm_record, parse_override
+    from fixtures.generator import ladder_profile
+
+    base = default_assessor()
+    override = parse_override(values, base.packs)
+    changed = changed_assessor(override, base)
+    rng = random.Random(5)
+    profiles = [(row, validate_profile(ladder_profile(rng, row))) for row in range(300)]
+    only = [p for _, p in profiles]
+    expected = [
+        firm_record(row, b, a)
+        for (row, _), b, a in zip(profiles, base.assess_many(only), changed.assess_many(only), strict=True)
+    ]
+    assert any(r["change"] and "tiers" in r["change"] for r in expected)
+    assert json.dumps(impact_records(profiles, override, base)) == json.dumps(expected)
