@@ -176,13 +176,6 @@ def _practice(source: Source, facts: Facts) -> None:
     )
 
 
-def _years_ago(values: dict[str, Any], name: str, year: int | None, evaluation_year: int) -> None:
-    values[f"has_{name}"] = year is not None
-    if year is not None:
-        values[f"{name}_year"] = year
-        values[f"{name}_years_ago"] = evaluation_year - year
-
-
 @provider(
     "has_national_award",
     "national_award_year",
