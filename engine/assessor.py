@@ -130,7 +130,7 @@ class Assessor:
     def _run(
         self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile], ladder_detail: bool = True
     ) -> list[dict[str, Any]]:
-        derived = [self.facts.derive(profile, compiled.answer_fields) for profile in profiles]
+        derived = self.facts.derive_many(profiles, compiled.answer_fields)
         decided = self.evaluator.run(self._runs[compiled.key], [d.facts for d in derived])
         assessments = [
             builder.build(d, _meta(p), chosen) for d, p, chosen in zip(derived, profiles, decided, strict=True)
@@ -149,9 +149,9 @@ class Assessor:
     ) -> list[dict[str, Any]]:
         fields = compiled.answer_fields
         if memo is None:
-            derived = [self.facts.derive(profile, fields) for profile in profiles]
+            derived = self.facts.derive_many(profiles, fields)
         else:
-            derived = [memo.derive(self.facts, profile, fields) for profile in profiles]
+            derived = memo.derive_many(self.facts, profiles, fields)
         decided = self.evaluator.run(self._runs[compiled.key], [d.facts for d in derived])
         readiness = self.ladder is not None and self.ladder.reads_readiness
         made = [
