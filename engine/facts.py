@@ -24,7 +24,7 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
-from engine.money import to_units
+from engine.money import UNIT, to_units
 from engine.profile import Profile, YearFigures
 from engine.window import Window, window_of
 
@@ -61,13 +61,12 @@ class Source:
     """The profile and what several providers read, computed once."""
 
     __slots__ = (
-        "_columns",
-        "_latest",
         "_units",
         "answer_fields",
+        "columns",
         "entries",
         "first_year",
-        "latest_entry",
+        "last",
         "profile",
         "window",
         "window_entries",
@@ -80,18 +79,30 @@ class Source:
         self.first_year = profile.company.registered_on.year
         self.entries: dict[int, YearFigures] = {entry.year: entry for entry in profile.years}
         self._units: dict[tuple[int, str], int | None] = {}
-        self._columns: dict[str, list[int | None]] = {}
-        self._latest: dict[str, int | None] = {}
+        # what the batch forms read (`Source.many`)
         self.window_entries = [self.entries.get(year) for year in self.window.years]
-        self.latest_entry = self.entries.get(self.window.latest)
+        self.columns: dict[str, tuple[int | None, ...]] = {}
+        self.last: dict[str, int | None] = {}
 
     @classmethod
-    def many(cls, profiles: Sequence[Profile], answer_fields: dict[str, tuple[str, ...]]) -> list["Source"]:
-        """Sources of a batch, as `Source(profile, answer_fields)` gives each: the window of each pair of
-        application and registration years is made once (a `Window` is immutable, so shared)."""
+    def many(
+        cls,
+        profiles: Sequence[Profile],
+        answer_fields: dict[str, tuple[str, ...]],
+        window_figures: tuple[str, ...] = (),
+        last_figures: tuple[str, ...] = (),
+    ) -> list["Source"]:
+        """Sources of a batch, as `Source(profile, answer_fields)` gives each, with the figures the batch
+        forms read converted once: `columns[name]`, a window figure of each window year; `last[name]`, a
+        figure of the year before the application year (the window's latest, or a year before registration
+        when the window is empty) — each `units(year, name)`. The window of each pair of application and
+        registration years is made once (a `Window` is immutable, so shared)."""
         windows: dict[tuple[int, int], Window] = {}
         sources: list[Source] = []
         new = cls.__new__
+        also_last = tuple(name for name in last_figures if name not in window_figures)
+        unit = UNIT
+        no_window = dict.fromkeys(window_figures, ())
         for profile in profiles:
             source = new(cls)
             first = profile.company.registered_on.year
@@ -107,37 +118,37 @@ class Source:
             source.first_year = first
             source.entries = entries
             source._units = {}
-            source._columns = {}
-            source._latest = {}
-            source.window_entries = list(map(entries.get, window.years))
-            source.latest_entry = entries.get(window.latest)
+            years = window.years
+            in_window = source.window_entries = list(map(entries.get, years))
+            if years:  # it ends with the year before the application year
+                columns: dict[str, tuple[int | None, ...]] = {}
+                last: dict[str, int | None] = {}
+                for name in window_figures:
+                    column = []
+                    for entry in in_window:
+                        raw = None if entry is None else entry.__dict__[name]
+                        column.append(None if raw is None else int(raw * unit))  # to_units, inlined
+                    columns[name] = column  # type: ignore[assignment]
+                    last[name] = column[-1]
+                entry = in_window[-1]
+                reading = also_last
+            else:
+                columns = no_window
+                last = {}
+                entry = entries.get(window.latest)
+                reading = last_figures
+            if entry is None:
+                for name in reading:
+                    last[name] = None
+            else:
+                given = entry.__dict__
+                for name in reading:
+                    raw = given[name]
+                    last[name] = None if raw is None else int(raw * unit)  # to_units, inlined
+            source.columns = columns
+            source.last = last
             sources.append(source)
         return sources
-
-    def column(self, name: str) -> list[int | None]:
-        """A figure of each window year in exact units (None: no such entry, or the figure is absent) —
-        `units(year, name)` of each — converted once for the batch providers."""
-        found = self._columns.get(name)
-        if found is None:
-            found = []
-            for entry in self.window_entries:
-                raw = None if entry is None else getattr(entry, name)
-                found.append(None if raw is None else to_units(raw))
-            self._columns[name] = found
-            if found:  # a window ends with the year before the application year: `latest(name)`
-                self._latest[name] = found[-1]
-        return found
-
-    def latest(self, name: str) -> int | None:
-        """`units(window.latest, name)`: the figure of the year before the application year (the window's
-        latest, or a year before registration when the window is empty)."""
-        latest = self._latest
-        if name in latest:
-            return latest[name]
-        entry = self.latest_entry
-        raw = None if entry is None else getattr(entry, name)
-        found = latest[name] = None if raw is None else to_units(raw)
-        return found
 
     def units(self, year: int, name: str) -> int | None:
         """A year's figure in exact 0.0001 units (None: no such year, or the figure is absent). Each figure
@@ -163,6 +174,8 @@ class Provider:
     prefixes: tuple[str, ...] = ()  # also every fact matching one of these (`last_year_*`, `*_answers`)
     # the batch form (`batch_of`): the same facts for each profile of a batch, in the same order
     many: Many | None = None
+    window_figures: tuple[str, ...] = ()  # what the batch form reads of `Source.columns`
+    last_figures: tuple[str, ...] = ()  # and of `Source.last`
 
 
 PROVIDERS: list[Provider] = []
@@ -189,15 +202,20 @@ def provider(
     return register
 
 
-def batch_of(reference: Callable[..., None]) -> Callable[[Many], Many]:
+def batch_of(
+    reference: Callable[..., None], window: Iterable[str] = (), last: Iterable[str] = ()
+) -> Callable[[Many], Many]:
     """Registers a function as the batch form of a registered provider: `(sources, facts)` of a batch, giving
     each profile exactly the facts (values, types, order, ratios, missing, context) the provider gives it
-    alone — tests/test_facts_batch.py compares them. The provider stays the reference."""
+    alone — tests/test_facts_batch.py compares them. The provider stays the reference. `window` / `last`:
+    the figures it reads of `Source.columns` / `Source.last`."""
 
     def register(function: Many) -> Many:
         for index, registered in enumerate(PROVIDERS):
             if registered.derive is reference:
-                PROVIDERS[index] = replace(registered, many=function)
+                PROVIDERS[index] = replace(
+                    registered, many=function, window_figures=tuple(window), last_figures=tuple(last)
+                )
                 return function
         raise LookupError(f"{reference.__name__} is not a registered provider")
 
@@ -226,6 +244,9 @@ class FactPlan:
         chosen = [p for p in PROVIDERS if wanted is None or _reads(p, wanted)]
         self.common = tuple(p for p in chosen if not p.parameters)
         self.parametric = tuple(p for p in chosen if p.parameters)
+        # the figures the batch forms of the common providers read, converted once per profile
+        self._window = tuple(dict.fromkeys(n for p in self.common if p.many for n in p.window_figures))
+        self._last = tuple(dict.fromkeys(n for p in self.common if p.many for n in p.last_figures))
 
     def derive(self, profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Facts:
         """The facts every pack may read of one profile (none of the per-pack ones)."""
@@ -244,8 +265,8 @@ class FactPlan:
         derived: list[Facts] = []
         common = self.common
         for start in range(0, len(profiles), CHUNK):
-            sources = Source.many(profiles[start : start + CHUNK], answer_fields)
-            chunk = [Facts({}, source.window, context={"source": source}) for source in sources]
+            sources = Source.many(profiles[start : start + CHUNK], answer_fields, self._window, self._last)
+            chunk = [Facts({}, source.window, {}, {}, {}, {"source": source}) for source in sources]
             for p in common:
                 if p.many is not None:
                     p.many(sources, chunk)

@@ -104,7 +104,11 @@ def _latest_ratio(
         facts.ratios[key] = (num, den)
 
 
-@batch_of(_window_ratios)
+@batch_of(
+    _window_ratios,
+    window=("rd_expense", "sales_revenue", "rd_expense_domestic"),
+    last=("staff_sci_tech", "staff_total", "high_tech_revenue", "total_revenue"),
+)
 def _window_ratios_many(sources: Sequence[Source], derived: Sequence[Facts]) -> None:
     undefined = _UNDEFINED
     for source, facts in zip(sources, derived, strict=True):
@@ -113,7 +117,7 @@ def _window_ratios_many(sources: Sequence[Source], derived: Sequence[Facts]) -> 
         if not years:
             facts.values.update(undefined)
             continue
-        latest, column, year = source.latest, source.column, window.latest
+        columns, last, year = source.columns, source.last, window.latest  # the window's latest year
         _latest_ratio(
             facts,
             year,
@@ -121,15 +125,21 @@ def _window_ratios_many(sources: Sequence[Source], derived: Sequence[Facts]) -> 
             "staff_data",
             "staff_sci_tech",
             "staff_total",
-            latest("staff_sci_tech"),
-            latest("staff_total"),
+            last["staff_sci_tech"],
+            last["staff_total"],
         )
-        rd, sales = column("rd_expense"), column("sales_revenue")
+        rd, sales = columns["rd_expense"], columns["sales_revenue"]
         if _sum_ratio(facts, years, "rd_expense_ratio", "rd_data", "rd_expense", "sales_revenue", rd, sales):
             facts.values["latest_sales"] = exact_float(sales[-1], SCALE)  # type: ignore[arg-type]  # the tier
-        domestic = column("rd_expense_domestic")
         _sum_ratio(
-            facts, years, "rd_domestic_share", "domestic_data", "rd_expense_domestic", "rd_expense", domestic, rd
+            facts,
+            years,
+            "rd_domestic_share",
+            "domestic_data",
+            "rd_expense_domestic",
+            "rd_expense",
+            columns["rd_expense_domestic"],
+            rd,
         )
         _latest_ratio(
             facts,
@@ -138,8 +148,8 @@ def _window_ratios_many(sources: Sequence[Source], derived: Sequence[Facts]) -> 
             "high_tech_data",
             "high_tech_revenue",
             "total_revenue",
-            latest("high_tech_revenue"),
-            latest("total_revenue"),
+            last["high_tech_revenue"],
+            last["total_revenue"],
         )
 
 
@@ -196,10 +206,10 @@ def _growth(
         facts.context[item] = rate
 
 
-@batch_of(_window_growth)
+@batch_of(_window_growth, window=("net_assets", "sales_revenue"))
 def _window_growth_many(sources: Sequence[Source], derived: Sequence[Facts]) -> None:
     for source, facts in zip(sources, derived, strict=True):
-        years, column = source.window.years, source.column
+        years, columns = source.window.years, source.columns
         _growth(
             facts,
             years,
@@ -207,9 +217,9 @@ def _window_growth_many(sources: Sequence[Source], derived: Sequence[Facts]) -> 
             "net_assets_growth_data",
             "net_assets_growth",
             "net_assets",
-            column("net_assets"),
+            columns["net_assets"],
         )
-        _growth(facts, years, "sales", "sales_growth_data", "sales_growth", "sales_revenue", column("sales_revenue"))
+        _growth(facts, years, "sales", "sales_growth_data", "sales_growth", "sales_revenue", columns["sales_revenue"])
 
 
 @batch_of(_answers)
@@ -257,23 +267,24 @@ def _year_ratio(facts: Facts, status: str, value: str, rd: int | None, den: int 
         facts.ratios[value] = (rd, den)
 
 
-@batch_of(_last_year)
+@batch_of(
+    _last_year,
+    window=("sales_revenue",),
+    last=("staff_total", "staff_sci_tech", "sales_revenue", "total_assets", "rd_expense", "total_costs"),
+)
 def _last_year_many(sources: Sequence[Source], derived: Sequence[Facts]) -> None:
     for source, facts in zip(sources, derived, strict=True):
         window = source.window
         last = window.latest  # the year before the application year
         years = window.years
         values = facts.values
-        latest = source.latest
-        if years:  # the window's columns, which the window's providers read too
-            before_sales = source.column("sales_revenue")[-2] if len(years) >= 2 else _ABSENT
-            source.column("rd_expense")
-        else:
-            before_sales = _ABSENT
+        figures = source.last
+        # the year before it: the window's when the window has two years
+        before_sales = source.columns["sales_revenue"][-2] if len(years) >= 2 else _ABSENT
         registered = last >= source.first_year
         found = []
         for name, status, value in _FIGURES:
-            amount = latest(name)
+            amount = figures[name]
             found.append(amount)
             if amount is not None:
                 values[status] = "ok"
@@ -289,7 +300,7 @@ def _last_year_many(sources: Sequence[Source], derived: Sequence[Facts]) -> None
             values["last_year_rd_costs_data"] = "undefined"
         else:
             _year_ratio(facts, "last_year_rd_sales_data", "last_year_rd_sales_ratio", rd, sales, last, "sales_revenue")
-            costs = latest("total_costs")
+            costs = figures["total_costs"]
             _year_ratio(facts, "last_year_rd_costs_data", "last_year_rd_costs_ratio", rd, costs, last, "total_costs")
         # sales growth of the previous year over the one before: (S₋₁ − S₋₂) / S₋₂
         before = last - 1

@@ -16,13 +16,13 @@ GRID = 100_000_000  # thresholds have at most 8 decimals
 # as a double, and safe for durable-rules and JSON readers (an absurd but valid input must not crash).
 CLAMP = 10**15
 SAFE_INT = 2**53
-_UNIT = Decimal("1E4")  # coefficient 1: a product has the amount's digits, its exponent moved by 4
+UNIT = Decimal("1E4")  # coefficient 1: a product has the amount's digits, its exponent moved by 4
 
 
 def to_units(amount: Decimal) -> int:
     """An amount of at most 4 decimals as an exact integer of 0.0001 units: `int(amount.scaleb(4))`, which
     this product equals digit for digit (tests/test_facts_batch.py), a third cheaper."""
-    return int(amount * _UNIT)
+    return int(amount * UNIT)
 
 
 def exact_float(numerator: int, denominator: int) -> float:
