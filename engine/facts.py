@@ -29,7 +29,8 @@ from engine.profile import Profile, YearFigures
 from engine.window import Window, window_of
 
 _year_of = attrgetter("year")
-Many = Callable[[Sequence["Source"], Sequence["Facts"]], None]  # a provider's batch form
+# a provider's batch form: (sources, facts) or, with parameters, (sources, facts, parameters)
+Many = Callable[..., None]
 
 
 @dataclass(slots=True)
@@ -297,8 +298,20 @@ class FactPlan:
     def for_pack_many(
         bases: Sequence[Facts], providers: tuple[Provider, ...], own: bool, parameters: dict[str, Any]
     ) -> list[Facts]:
-        """`for_pack` of each of `bases`."""
-        return [FactPlan.for_pack(facts, providers, own, parameters) for facts in bases]
+        """`for_pack` of each of `bases`: the same facts, each parametric provider's batch form running over
+        them all (the parameters are the same for every one)."""
+        if not providers:
+            return list(bases)
+        result = [facts.copy() for facts in bases] if own else list(bases)
+        sources = [facts.context["source"] for facts in bases]
+        for p in providers:
+            if p.many is not None:
+                p.many(sources, result, parameters)
+            else:
+                run = p.derive
+                for source, facts in zip(sources, result, strict=True):
+                    run(source, facts, parameters)
+        return result
 
 
 class FactsMemo:
@@ -369,6 +382,7 @@ def derive(profile: Profile, answer_fields: dict[str, tuple[str, ...]]) -> Facts
 def _load_providers() -> None:
     # the provider modules register themselves on import; the batch forms after the providers they are of
     import engine.facts_batch
+    import engine.facts_batch_pack
     import engine.facts_firm
     import engine.facts_window  # noqa: F401
 

@@ -271,7 +271,7 @@ class LadderEvaluator:
         monitors: list[dict[str, Any] | None] = [None for _ in profiles]
         for pp in plan.packs:
             parameters = pp.compiled.parameters
-            facts = [FactPlan.for_pack(b, pp.providers, pp.own_facts, parameters) for b in bases]
+            facts = FactPlan.for_pack_many(bases, pp.providers, pp.own_facts, parameters)
             decided: list[dict[str, RuleView]] = self.evaluator.run(pp.run, [lf.values for lf in facts])
             for i, (lf, chosen) in enumerate(zip(facts, decided, strict=True)):
                 values = bases[i].values
@@ -350,7 +350,7 @@ class LadderEvaluator:
             statuses: list[dict[str, str]] = [{} for _ in indexes]
             for pp in plan.packs:
                 parameters = pp.compiled.parameters
-                facts = [FactPlan.for_pack(b, pp.providers, pp.own_facts, parameters) for b in bases]
+                facts = FactPlan.for_pack_many(bases, pp.providers, pp.own_facts, parameters)
                 decided: list[dict[str, RuleView]] = self.evaluator.run(pp.run, [lf.values for lf in facts])
                 for base, chosen, found in zip(bases, decided, statuses, strict=True):
                     values = base.values
