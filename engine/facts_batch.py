@@ -12,8 +12,8 @@ three years, so there is little to vectorise per profile, and amounts up to 10^1
 overflow 64-bit integers (docs/engine.md, "Batch derivation").
 """
 
-from collections.abc import Sequence
-from operator import truth
+from collections.abc import Callable, Sequence
+from operator import attrgetter, truth
 
 from engine.facts import Facts, Source, batch_of, tri
 from engine.facts_firm import (
@@ -42,6 +42,7 @@ from engine.money import SAFE_INT, SCALE, clamp_int, exact_float
 
 _UNDEFINED = dict.fromkeys(_STATUSES, "undefined")
 _ABSENT = object()
+_transformed = attrgetter("achievements_transformed")
 
 
 def _window_paths(
@@ -168,9 +169,7 @@ def _transformation_many(sources: Sequence[Source], derived: Sequence[Facts]) ->
                 f"years[{y}].achievements_transformed" for y, e in zip(years, entries, strict=True) if e is None
             ]
         else:
-            total = 0
-            for entry in entries:
-                total += entry.achievements_transformed  # type: ignore[union-attr]
+            total = sum(map(_transformed, entries))
             values["transformation_data"] = "ok"
             values["transformation_average"] = exact_float(total, len(years))
             facts.context["transformation"] = (total, len(years))
@@ -227,17 +226,27 @@ def _answers_many(sources: Sequence[Source], derived: Sequence[Facts]) -> None:
     if not sources:
         return
     fields = sources[0].answer_fields
-    targets = [(f"{target}_answers", names) for target, names in fields.items()]  # made once per batch
+    # made once per batch: each target's fact name and a reader of its answers, as a tuple
+    targets = [
+        (f"{target}_answers", attrgetter(*names) if len(names) > 1 else _one(names)) for target, names in fields.items()
+    ]
     for source, facts in zip(sources, derived, strict=True):
         if source.answer_fields is not fields:
             _answers(source, facts)
             continue
         answers = source.profile.rd_management
         facts.context["answers"] = answers
-        read = answers.__dict__.__getitem__
         values = facts.values
-        for name, names in targets:
-            values[name] = sum(map(truth, map(read, names)))  # how many are yes
+        for name, read in targets:
+            values[name] = sum(map(truth, read(answers)))  # how many are yes
+
+
+def _one(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
+    """A reader of no answer, or of one, as a tuple (attrgetter gives one answer alone)."""
+    if not names:
+        return lambda answers: ()
+    get = attrgetter(names[0])
+    return lambda answers: (get(answers),)
 
 
 _FIGURES = (  # facts_firm._last_year's figures, in its order: (figure, status, value)
@@ -336,10 +345,6 @@ def _registration_many(sources: Sequence[Source], derived: Sequence[Facts]) -> N
         facts.context["registered_on"] = registered
 
 
-def _clamped(value: int) -> int:
-    return value if -SAFE_INT <= value <= SAFE_INT else clamp_int(value)
-
-
 @batch_of(_ip)
 def _ip_many(sources: Sequence[Source], derived: Sequence[Facts]) -> None:
     for source, facts in zip(sources, derived, strict=True):
@@ -347,9 +352,10 @@ def _ip_many(sources: Sequence[Source], derived: Sequence[Facts]) -> None:
         class1, class2 = ip["class1"], ip["class2"]
         usable_class2 = class2 - ip["class2_used"]
         values = facts.values
-        values["usable_ip"] = _clamped(class1 + usable_class2)
-        values["class1"] = _clamped(class1)
-        values["usable_class2"] = _clamped(usable_class2)
+        usable = class1 + usable_class2
+        values["usable_ip"] = usable if -SAFE_INT <= usable <= SAFE_INT else clamp_int(usable)
+        values["class1"] = class1 if -SAFE_INT <= class1 <= SAFE_INT else clamp_int(class1)
+        values["usable_class2"] = usable_class2 if -SAFE_INT <= usable_class2 <= SAFE_INT else clamp_int(usable_class2)
         values["supports_main_products"] = ip["supports_main_products"]
         values["self_developed"] = ip["self_developed"]
         values["standards"] = ip["standards"]
