@@ -21,14 +21,13 @@ that pack reads a copy of the profile's facts (`FactPlan.for_pack`).
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any
 
 from engine.money import UNIT, to_units
 from engine.profile import Profile, YearFigures
 from engine.window import Window, window_of
 
-_year_of = attrgetter("year")
+_WINDOWS: dict[tuple[int, int], Window] = {}  # (application year, registration year) → its window
 # a provider's batch form: (sources, facts) or, with parameters, (sources, facts, parameters)
 Many = Callable[..., None]
 
@@ -62,10 +61,10 @@ class Source:
     """The profile and what several providers read, computed once."""
 
     __slots__ = (
+        "_entries",
         "_units",
         "answer_fields",
         "columns",
-        "entries",
         "first_year",
         "last",
         "profile",
@@ -78,7 +77,7 @@ class Source:
         self.answer_fields = answer_fields
         self.window = window_of(profile)
         self.first_year = profile.company.registered_on.year
-        self.entries: dict[int, YearFigures] = {entry.year: entry for entry in profile.years}
+        self._entries: dict[int, YearFigures] | None = {entry.year: entry for entry in profile.years}
         self._units: dict[tuple[int, str], int | None] = {}
         # what the batch forms read (`Source.many`)
         self.window_entries = [self.entries.get(year) for year in self.window.years]
@@ -97,8 +96,10 @@ class Source:
         forms read converted once: `columns[name]`, a window figure of each window year; `last[name]`, a
         figure of the year before the application year (the window's latest, or a year before registration
         when the window is empty) — each `units(year, name)`. The window of each pair of application and
-        registration years is made once (a `Window` is immutable, so shared)."""
-        windows: dict[tuple[int, int], Window] = {}
+        registration years is made once (a `Window` is immutable, so shared); `entries` when first read."""
+        windows = _WINDOWS
+        if len(windows) > 100_000:  # any pair of years is valid; only the few in use are worth keeping
+            windows.clear()
         sources: list[Source] = []
         new = cls.__new__
         also_last = tuple(name for name in last_figures if name not in window_figures)
@@ -111,16 +112,28 @@ class Source:
             window = windows.get(key)
             if window is None:
                 window = windows[key] = window_of(profile)
-            figures = profile.years
-            entries = dict(zip(map(_year_of, figures), figures, strict=True))
             source.profile = profile
             source.answer_fields = answer_fields
             source.window = window
             source.first_year = first
-            source.entries = entries
+            source._entries = None
             source._units = {}
             years = window.years
-            in_window = source.window_entries = list(map(entries.get, years))
+            # the window's entries found in one pass over the years given (no year appears twice)
+            in_window: list[YearFigures | None] = [None] * len(years)
+            latest_entry = None
+            if years:
+                start = years[0]
+                for entry in profile.years:
+                    index = entry.year - start
+                    if 0 <= index < len(in_window):
+                        in_window[index] = entry
+            else:
+                latest = window.latest
+                for entry in profile.years:
+                    if entry.year == latest:
+                        latest_entry = entry
+            source.window_entries = in_window
             if years:  # it ends with the year before the application year
                 columns: dict[str, tuple[int | None, ...]] = {}
                 last: dict[str, int | None] = {}
@@ -136,7 +149,7 @@ class Source:
             else:
                 columns = no_window
                 last = {}
-                entry = entries.get(window.latest)
+                entry = latest_entry
                 reading = last_figures
             if entry is None:
                 for name in reading:
@@ -150,6 +163,14 @@ class Source:
             source.last = last
             sources.append(source)
         return sources
+
+    @property
+    def entries(self) -> dict[int, YearFigures]:
+        """The year entries by year."""
+        entries = self._entries
+        if entries is None:
+            entries = self._entries = {entry.year: entry for entry in self.profile.years}
+        return entries
 
     def units(self, year: int, name: str) -> int | None:
         """A year's figure in exact 0.0001 units (None: no such year, or the figure is absent). Each figure
