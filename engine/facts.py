@@ -27,7 +27,8 @@ from engine.money import UNIT, to_units
 from engine.profile import Profile, YearFigures
 from engine.window import Window, window_of
 
-_WINDOWS: dict[tuple[int, int], Window] = {}  # (application year, registration year) → its window
+# (application year, registration year) → its window; a race between threads only makes one twice
+_WINDOWS: dict[tuple[int, int], Window] = {}
 # a provider's batch form: (sources, facts) or, with parameters, (sources, facts, parameters)
 Many = Callable[..., None]
 
@@ -81,7 +82,7 @@ class Source:
         self._units: dict[tuple[int, str], int | None] = {}
         # what the batch forms read (`Source.many`)
         self.window_entries = [self.entries.get(year) for year in self.window.years]
-        self.columns: dict[str, tuple[int | None, ...]] = {}
+        self.columns: dict[str, Sequence[int | None]] = {}
         self.last: dict[str, int | None] = {}
 
     @classmethod
@@ -104,7 +105,7 @@ class Source:
         new = cls.__new__
         also_last = tuple(name for name in last_figures if name not in window_figures)
         unit = UNIT
-        no_window = dict.fromkeys(window_figures, ())
+        no_window: dict[str, Sequence[int | None]] = dict.fromkeys(window_figures, ())
         for profile in profiles:
             source = new(cls)
             first = profile.company.registered_on.year
@@ -135,14 +136,14 @@ class Source:
                         latest_entry = entry
             source.window_entries = in_window
             if years:  # it ends with the year before the application year
-                columns: dict[str, tuple[int | None, ...]] = {}
+                columns: dict[str, Sequence[int | None]] = {}
                 last: dict[str, int | None] = {}
                 for name in window_figures:
-                    column = []
+                    column: list[int | None] = []
                     for entry in in_window:
                         raw = None if entry is None else entry.__dict__[name]
                         column.append(None if raw is None else int(raw * unit))  # to_units, inlined
-                    columns[name] = column  # type: ignore[assignment]
+                    columns[name] = column
                     last[name] = column[-1]
                 entry = in_window[-1]
                 reading = also_last
@@ -283,7 +284,7 @@ class FactPlan:
         """`derive` of each profile: the same facts, at a fraction of the cost per profile. Provider by
         provider (its batch form when it has one) over slices of CHUNK profiles: each provider's lookups
         are made once per slice, and a slice's profiles stay in the CPU caches while every provider reads
-        them (over a whole batch of 500 they would not: measured, that costs more than it saves)."""
+        them (measured: slices of 32 to 128 cost least; a whole batch of 500 some 5 % more)."""
         derived: list[Facts] = []
         common = self.common
         for start in range(0, len(profiles), CHUNK):

@@ -5,7 +5,7 @@ engine/facts_firm.py — the reference) gives it alone: the same values of the s
 the same exact ratios, missing paths and context. tests/test_facts_batch.py compares them.
 
 What makes them cheaper is how they read, not what they compute: a window figure is converted to exact
-units once per profile for every provider (`Source.column`, `Source.latest`), a status is decided from
+units once per profile for every provider (`Source.many`: `columns`, `last`), a status is decided from
 those figures without building path lists unless something is missing, and the lookups a provider would
 repeat per profile are made once per batch. Plain Python over the batch, not arrays: a window has at most
 three years, so there is little to vectorise per profile, and amounts up to 10^15 万元 in 0.0001 units
@@ -46,7 +46,7 @@ _transformed = attrgetter("achievements_transformed")
 
 
 def _window_paths(
-    years: tuple[int, ...], part: str, parts: list[int | None], whole: str, wholes: list[int | None]
+    years: tuple[int, ...], part: str, parts: Sequence[int | None], whole: str, wholes: Sequence[int | None]
 ) -> list[str]:
     """The missing paths in `_gather`'s order: year by year, the part before the whole."""
     paths = []
@@ -65,8 +65,8 @@ def _sum_ratio(
     status: str,
     part: str,
     whole: str,
-    parts: list[int | None],
-    wholes: list[int | None],
+    parts: Sequence[int | None],
+    wholes: Sequence[int | None],
 ) -> bool:
     """facts_window._window_ratio over the columns of `years`; whether it is ok."""
     out = facts.values
@@ -176,7 +176,7 @@ def _transformation_many(sources: Sequence[Source], derived: Sequence[Facts]) ->
 
 
 def _growth(
-    facts: Facts, years: tuple[int, ...], item: str, status: str, fact: str, figure: str, xs: list[int | None]
+    facts: Facts, years: tuple[int, ...], item: str, status: str, fact: str, figure: str, xs: Sequence[int | None]
 ) -> None:
     """facts_window._growth over a column."""
     values = facts.values
