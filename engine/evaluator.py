@@ -10,6 +10,14 @@ For each group it
 3. keeps, per profile and target, the decisive rule that fired (not-applicable wins, then failing, then
    unknown, else the first fired), as the pack's *view* of that rule (whatever its output needs).
 
+That is the run of one representative profile per *run signature*. A tally is a function of the views
+decided before it, so which rules fire in every group — and every tally added — depends only on where
+each fact from outside the pack lies relative to the constants its groups compare it with: the signature
+(engine/signature.py) over every group's conditions at once, tallies left out. Profiles whose run
+signature was seen before (in any batch) get that run's views and tallies without a group being run;
+only the others go through the groups (durable-rules deciding, as above). With the runtime's cache off
+(the reference path) every profile runs through every group.
+
 Nothing here knows a pack, a tier or a criterion: what is added between groups comes from the pack's
 declarations (engine/tallies.py builds the tallies from them), what a rule means from its view.
 """
@@ -21,12 +29,13 @@ from typing import Any, Protocol
 from engine.compiler import CompiledGroup, CompiledPack
 from engine.pack import PackError
 from engine.runtime import DurableRuntime, RulesEngineError
-from engine.signature import ABSENT
+from engine.signature import ABSENT, Signature
 from engine.tallies import NOT_APPLICABLE, Tally
 
 OUTCOME = {True: "passed", False: "failed", None: "unknown"}
 _DECISIVE = (NOT_APPLICABLE, "failed", "unknown")
 DECIDED_CACHE_LIMIT = 100_000  # distinct firings kept per pack run (the firings of a signature are shared)
+RUNS_CACHE_LIMIT = 100_000  # run signatures kept per pack run (~1 kB each); then anew
 
 
 class RuleOutcome(Protocol):
@@ -96,6 +105,15 @@ class PackRun:
                     )
         # (group index, rule names fired) → the decisive view per target, in firing order (shared: read-only)
         self._decided: dict[tuple[int, tuple[str, ...]], dict[str, Any]] = {}
+        tallied = frozenset().union(*(tally.provides for stage in self.stages for tally in stage.tallies))
+        every_rule = {
+            f"{index}/{name}": rule
+            for index, group in enumerate(compiled.groups)
+            for name, rule in group.definition.items()
+        }
+        self.signature = Signature(every_rule, tallied)
+        # run signature → (the decisive view per target, the tallies added), shared: read-only
+        self.runs: dict[tuple[Any, ...], tuple[dict[str, Any], dict[Any, Any]]] = {}
 
     def decided_by(self, stage: int, names: tuple[str, ...]) -> dict[str, Any]:
         key = (stage, names)
@@ -127,6 +145,38 @@ class Evaluator:
     def run(self, run: PackRun, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Every group of the pack over `facts` (one dict per profile, which gains the tallies); the decisive
         view per target for each profile, in the order the groups decided them."""
+        if not self.runtime.cache:
+            return self.staged(run, facts)
+        keys = list(map(run.signature.of, facts))
+        known = run.runs
+        entries: dict[tuple[Any, ...], tuple[dict[str, Any], dict[Any, Any]]] = {}
+        unseen: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for key, values in zip(keys, facts, strict=True):
+            if key not in entries:
+                entry = known.get(key)
+                if entry is not None:
+                    entries[key] = entry
+                elif key not in unseen:
+                    unseen[key] = values
+        if unseen:
+            representatives = list(unseen.values())
+            before = [len(values) for values in representatives]
+            decided = self.staged(run, representatives)
+            if len(known) + len(unseen) > RUNS_CACHE_LIMIT:
+                known.clear()
+            for key, values, count, chosen in zip(unseen, representatives, before, decided, strict=True):
+                # the tallies are the facts the run added (dicts keep insertion order: they come last)
+                added = dict(list(values.items())[count:])
+                entries[key] = known[key] = (chosen, added)
+        results: list[dict[str, Any]] = []
+        for key, values in zip(keys, facts, strict=True):
+            chosen, added = entries[key]
+            values.update(added)
+            results.append(dict(chosen))
+        return results
+
+    def staged(self, run: PackRun, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """`run` without the run-signature cache: every group over every profile of `facts`."""
         decided: list[dict[str, Any]] = [{} for _ in facts]
         fire: Callable[[CompiledGroup, list[dict[str, Any]]], list[tuple[str, ...]]] = self.runtime.fire
         for index, stage in enumerate(run.stages):
