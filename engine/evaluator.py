@@ -24,6 +24,7 @@ declarations (engine/tallies.py builds the tallies from them), what a rule means
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Protocol
 
 from engine.compiler import CompiledGroup, CompiledPack
@@ -36,6 +37,10 @@ OUTCOME = {True: "passed", False: "failed", None: "unknown"}
 _DECISIVE = (NOT_APPLICABLE, "failed", "unknown")
 DECIDED_CACHE_LIMIT = 100_000  # distinct firings kept per pack run (the firings of a signature are shared)
 RUNS_CACHE_LIMIT = 100_000  # run signatures kept per pack run (~1 kB each); then anew
+# A pack whose profiles rarely share a run signature (the national pack: its items' bands combine into
+# nearly one signature per firm) would pay the signature and gain nothing: every PROBE profiles the share
+# that found their run is checked, and below MIN_SHARE the pack runs staged for the next PAUSE profiles.
+PROBE, MIN_SHARE, PAUSE = 2_000, 0.5, 20_000
 
 
 class RuleOutcome(Protocol):
@@ -114,6 +119,7 @@ class PackRun:
         self.signature = Signature(every_rule, tallied)
         # run signature → (the decisive view per target, the tallies added), shared: read-only
         self.runs: dict[tuple[Any, ...], tuple[dict[str, Any], dict[Any, Any]]] = {}
+        self.looked = self.found = self.paused = 0  # profiles looked up / found since the last probe; to skip
 
     def decided_by(self, stage: int, names: tuple[str, ...]) -> dict[str, Any]:
         key = (stage, names)
@@ -145,7 +151,8 @@ class Evaluator:
     def run(self, run: PackRun, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Every group of the pack over `facts` (one dict per profile, which gains the tallies); the decisive
         view per target for each profile, in the order the groups decided them."""
-        if not self.runtime.cache:
+        if not self.runtime.cache or run.paused > 0:
+            run.paused = max(run.paused - len(facts), 0)
             return self.staged(run, facts)
         keys = list(map(run.signature.of, facts))
         known = run.runs
@@ -158,6 +165,12 @@ class Evaluator:
                     entries[key] = entry
                 elif key not in unseen:
                     unseen[key] = values
+        run.looked += len(facts)
+        run.found += len(facts) - len(unseen)
+        if run.looked >= PROBE:
+            if run.found < MIN_SHARE * run.looked:
+                run.paused = PAUSE
+            run.looked = run.found = 0
         if unseen:
             representatives = list(unseen.values())
             before = [len(values) for values in representatives]
@@ -166,7 +179,7 @@ class Evaluator:
                 known.clear()
             for key, values, count, chosen in zip(unseen, representatives, before, decided, strict=True):
                 # the tallies are the facts the run added (dicts keep insertion order: they come last)
-                added = dict(list(values.items())[count:])
+                added = dict(islice(values.items(), count, None))
                 entries[key] = known[key] = (chosen, added)
         results: list[dict[str, Any]] = []
         for key, values in zip(keys, facts, strict=True):
