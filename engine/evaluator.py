@@ -41,6 +41,7 @@ RUNS_CACHE_LIMIT = 100_000  # run signatures kept per pack run (~1 kB each); the
 # nearly one signature per firm) would pay the signature and gain nothing: every PROBE profiles the share
 # that found their run is checked, and below MIN_SHARE the pack runs staged for the next PAUSE profiles.
 PROBE, MIN_SHARE, PAUSE = 2_000, 0.5, 20_000
+STAGE_CACHE_LIMIT = 10_000  # group signatures kept per stage (as the runtime keeps per ruleset); then anew
 
 
 class RuleOutcome(Protocol):
@@ -78,6 +79,7 @@ class Stage:
     group: CompiledGroup
     tallies: tuple[Tally, ...]
     absent: tuple[Any, ...]  # one ABSENT per fact name: the default of the distinct-facts key
+    signature: Signature  # the group's firing signature (engine/signature.py)
 
 
 class PackRun:
@@ -96,7 +98,7 @@ class PackRun:
         self.compiled = compiled
         self.views = views
         self.stages = tuple(
-            Stage(group, tuple(before), (ABSENT,) * len(group.fact_names))
+            Stage(group, tuple(before), (ABSENT,) * len(group.fact_names), Signature(group.definition))
             for group, before in zip(compiled.groups, tallies, strict=True)
         )
         if given is not None:
@@ -119,6 +121,8 @@ class PackRun:
         self.signature = Signature(every_rule, tallied)
         # run signature → (the decisive view per target, the tallies added), shared: read-only
         self.runs: dict[tuple[Any, ...], tuple[dict[str, Any], dict[Any, Any]]] = {}
+        # per stage: the group's signature → its decisive views (shared: read-only)
+        self.stage_views: list[dict[tuple[Any, ...], dict[str, Any]]] = [{} for _ in self.stages]
         self.looked = self.found = self.paused = 0  # profiles looked up / found since the last probe; to skip
 
     def decided_by(self, stage: int, names: tuple[str, ...]) -> dict[str, Any]:
@@ -191,27 +195,55 @@ class Evaluator:
     def staged(self, run: PackRun, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """`run` without the run-signature cache: every group over every profile of `facts`."""
         decided: list[dict[str, Any]] = [{} for _ in facts]
-        fire: Callable[[CompiledGroup, list[dict[str, Any]]], list[tuple[str, ...]]] = self.runtime.fire
         for index, stage in enumerate(run.stages):
             for tally in stage.tallies:
                 add = tally.add
                 for values, chosen in zip(facts, decided, strict=True):
                     add(values, chosen)
-            # profiles with the same facts get the same firings: each distinct set goes to the runtime once
-            # (which reads the group's facts of it: signature-cached, engine/runtime.py)
-            names = stage.group.fact_names
-            absent = stage.absent
-            slots: list[int] = []
-            distinct: dict[tuple[Any, ...], int] = {}
-            batch: list[dict[str, Any]] = []
-            for values in facts:
-                key = tuple(map(values.get, names, absent))
-                slot = distinct.get(key)
-                if slot is None:
-                    slot = distinct[key] = len(batch)
-                    batch.append(values)
-                slots.append(slot)
-            outcomes = [run.decided_by(index, fired) for fired in fire(stage.group, batch)]
-            for chosen, slot in zip(decided, slots, strict=True):
-                chosen.update(outcomes[slot])
+            if self.runtime.cache:
+                views = self._by_signature(run, index, facts)
+            else:
+                views = self._by_facts(run, index, facts)
+            for chosen, found in zip(decided, views, strict=True):
+                chosen.update(found)
         return decided
+
+    def _by_signature(self, run: PackRun, index: int, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The decisive views of stage `index` for each profile, by the group's signature: a signature seen
+        before gets its views at once; the others go to the runtime (signature-cached, engine/runtime.py,
+        durable-rules deciding for those it has not seen)."""
+        stage = run.stages[index]
+        known = run.stage_views[index]
+        keys = list(map(stage.signature.of, facts))
+        views: list[dict[str, Any] | None] = list(map(known.get, keys))
+        unseen: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for key, found, values in zip(keys, views, facts, strict=True):
+            if found is None and key not in unseen:
+                unseen[key] = values
+        if unseen:
+            if len(known) + len(unseen) > STAGE_CACHE_LIMIT:
+                known.clear()
+            fired = self.runtime.fire(stage.group, list(unseen.values()))
+            for key, names in zip(unseen, fired, strict=True):
+                known[key] = run.decided_by(index, names)
+            views = [known[key] if found is None else found for key, found in zip(keys, views, strict=True)]
+        return views  # type: ignore[return-value]
+
+    def _by_facts(self, run: PackRun, index: int, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The reference path's: profiles with the same facts for the group get the same firings; each
+        distinct set goes to durable-rules once (no signature anywhere)."""
+        stage = run.stages[index]
+        names = stage.group.fact_names
+        absent = stage.absent
+        slots: list[int] = []
+        distinct: dict[tuple[Any, ...], int] = {}
+        batch: list[dict[str, Any]] = []
+        for values in facts:
+            key = tuple(map(values.get, names, absent))
+            slot = distinct.get(key)
+            if slot is None:
+                slot = distinct[key] = len(batch)
+                batch.append(values)
+            slots.append(slot)
+        outcomes = [run.decided_by(index, fired) for fired in self.runtime.fire(stage.group, batch)]
+        return [outcomes[slot] for slot in slots]
