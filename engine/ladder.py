@@ -567,14 +567,11 @@ def _summary_ladder(
     deferred: dict[str, _Deferred],
 ) -> dict[str, Any]:
     """The default view's ladder (engine/detail.py `summary_view` of `_ladder`'s output): the tiers'
-    statuses, and the next tier by id, status and route — its route is the one closest to passing, so
-    the next tier's full output alone is built. The monitoring section is detail."""
+    statuses, and the next tier by id, status and route (the route closest to passing, from its decided
+    rules: no tier's entries are built). The monitoring section is detail."""
     summary = {tier_id: (heads.get(tier_id) or plan.not_loaded[tier_id])["status"] for tier_id in plan.order}
     highest, next_id = _placed(plan, summary)
-    next_tier = None
-    if next_id:
-        full = _tier(*deferred[next_id]) if next_id in deferred else plan.not_loaded[next_id]
-        next_tier = _next(next_id, {next_id: full}, assessment, failing=False)
+    next_tier = _next_head(next_id, summary[next_id], deferred.get(next_id)) if next_id else None
     return summary_ladder(highest, next_tier, summary)
 
 
@@ -677,41 +674,63 @@ def _pools(frame: dict[str, Any], summary: dict[str, str]) -> dict[str, Any]:
     return {**frame, "pools": pools}
 
 
-def _next(tier_id: str, tiers: dict[str, Any], assessment: dict[str, Any], failing: bool = True) -> dict[str, Any]:
-    """The next tier and what it takes: its required criteria not passed, and those of the route
-    closest to passing (the tier's `next_route`, else the fewest failing, then the fewest not passed,
-    then the first listed). `failing=False`: the default view's next tier, without the list."""
-    tier = tiers[tier_id]
-    criteria = tier["criteria"]
-    # a required criterion that does not apply (an upkeep check without a certificate) is not listed
-    wanted = [c for c in tier.get("required", []) if c in criteria and criteria[c]["passed"] is not True]
+def _closest_route(
+    routes: Sequence[tuple[str, Sequence[str]]], passed: dict[str, bool | None], preferred: str | None
+) -> tuple[str | None, list[str]]:
+    """The route closest to passing and its criteria not passed (`passed`: the criteria that apply):
+    the tier's `next_route`, else the fewest failing, then the fewest not passed, then the first listed."""
     route_id = None
     best: list[str] = []
     best_key: tuple[int, int] | None = None
-    preferred = tier.get("next_route")
-    for rid, route in (tier.get("routes") or {}).items():
-        short = [c for c in route["criteria"] if c in criteria and criteria[c]["passed"] is not True]
+    for rid, criteria_ids in routes:
+        short = [c for c in criteria_ids if c in passed and passed[c] is not True]
         if rid == preferred:
-            best, route_id = short, rid
-            break
+            return rid, short
         # a route that only lacks data is closer than one that fails; then the fewest not passed
-        key = (sum(criteria[c]["passed"] is False for c in short), len(short))
+        key = (sum(passed[c] is False for c in short), len(short))
         if best_key is None or key < best_key:
             best, route_id, best_key = short, rid, key
-    head = {"id": tier_id, "title": tier["title"], "status": tier["status"], "route": route_id}
-    if not failing:
-        return head
+    return route_id, best
+
+
+def _next(tier_id: str, tiers: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
+    """The next tier and what it takes: its required criteria not passed, and those of the route
+    closest to passing."""
+    tier = tiers[tier_id]
+    criteria = tier["criteria"]
+    passed = {c: entry["passed"] for c, entry in criteria.items()}
+    # a required criterion that does not apply (an upkeep check without a certificate) is not listed
+    wanted = [c for c in tier.get("required", []) if c in passed and passed[c] is not True]
+    routes = [(rid, route["criteria"]) for rid, route in (tier.get("routes") or {}).items()]
+    route_id, best = _closest_route(routes, passed, tier.get("next_route"))
     wanted += [c for c in best if c not in wanted]
-    entries: list[dict[str, Any]] = []
+    failing: list[dict[str, Any]] = []
     national = tier.get("national_criterion")
     for criterion_id in wanted:
         if criterion_id == national:
             for cid, entry in assessment["criteria"].items():
                 if entry["passed"] is not True:
-                    entries.append({"id": cid, "source": assessment["rules_version"], **entry})
+                    failing.append({"id": cid, "source": assessment["rules_version"], **entry})
         else:
-            entries.append({"id": criterion_id, **criteria[criterion_id]})
-    return {**head, "failing": entries}
+            failing.append({"id": criterion_id, **criteria[criterion_id]})
+    return {"id": tier_id, "title": tier["title"], "status": tier["status"], "route": route_id, "failing": failing}
+
+
+def _next_head(tier_id: str, status: str, deferred: _Deferred | None) -> dict[str, Any]:
+    """The default view's next tier (`_next`'s id, status and route) from the tier's decided rules,
+    without building its entries. A tier not loaded (no `deferred`) has no routes."""
+    if deferred is None:
+        return {"id": tier_id, "status": status, "route": None}
+    _, tier, _, chosen, _, _ = deferred
+    passed: dict[str, bool | None] = {}
+    for criterion_id in tier.criteria:  # the criteria `_tier` lists: static entries, and those that apply
+        view = chosen[criterion_id]
+        if view.static is not None:
+            passed[criterion_id] = view.static["passed"]
+        elif not view.not_applicable:
+            passed[criterion_id] = view.passed
+    route, _ = _closest_route(tier.routes, passed, tier.spec.next_route)
+    return {"id": tier_id, "status": status, "route": route}
 
 
 def explaining(tier: dict[str, Any]) -> list[str]:
