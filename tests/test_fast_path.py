@@ -67,7 +67,7 @@ def test_generated_profiles_equal_the_reference_path(paths: tuple[Assessor, Asse
     expected = reference.assess_many(profiles)
     assert not _differences(first, expected)
     assert not _differences(second, expected[:1000])
-    # the default view built directly (no tier's criteria entries but the next tier's) is the reference
+    # the default view built directly (no tier's criteria entries) is the reference
     # path's full assessment trimmed by with_detail, byte for byte — and with_detail leaves it as it is
     default_views = [with_detail(a) for a in expected]
     summaries = fast.assess_many(profiles, ladder_detail=False)
