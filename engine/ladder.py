@@ -282,7 +282,7 @@ class LadderEvaluator:
                         states = lf.values.get(tier.states_key)
                         tiers[i][tier.tier_id] = _tier_head(tier, lf, chosen, states, profiles[i])
                         deferred[i][tier.tier_id] = (pp, tier, lf, chosen, states, profiles[i])
-                    # the ladder's targets are not in the default view; the monitoring section is
+                    # neither the ladder's targets nor the monitoring section are in the default view
                 else:
                     for tier in pp.tiers:
                         states = lf.values.get(tier.states_key)
@@ -294,7 +294,7 @@ class LadderEvaluator:
                             tiers[i][tier_id] = {**tiers[i][tier_id], "last_plan_targets": _last_plan(pp, extra)}
                         else:
                             tiers[i][tier_id].setdefault("targets", {}).update(extra)
-                monitoring = pp.pack.ladder.monitoring
+                monitoring = pp.pack.ladder.monitoring if detail else None  # detail only (engine/detail.py)
                 if monitoring is not None:
                     entries = {
                         c: entry_of(chosen[c], lf, parameters)
