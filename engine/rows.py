@@ -1,0 +1,215 @@
+"""A firm as a workbook row and the pool view show it, without building its assessment (`Assessor.rows_many`).
+
+A profile's firings depend only on its facts' signature, so everything they decide — the verdict, each
+criterion's outcome, the innovation range and pass mark, which shortfalls the firm has and in which order
+(but whether a score item has a next band to reach) — is kept once per distinct decision (`Decision`, keyed
+by the decisive rule views the evaluator returns). Per firm only what a row shows of its facts is computed:
+the gaps, the readiness index, the messages of the shortfalls a row names, the values of the criteria
+with a numeric threshold. Each comes from the function the assessment uses (engine/assessment.py,
+engine/views.py, engine/readiness.py), so a row shows what the assessment shows
+(tests/test_rows.py compares batch.triage's summary of both on every field).
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.assessment import CRITERIA, AssessmentBuilder, NationalResults, message_extra, raw_actual
+from engine.facts import Facts
+from engine.ladder import TierPlace
+from engine.profile import Profile
+from engine.readiness import criterion_progress, readiness_index
+from engine.runtime import RulesEngineError
+from engine.views import RuleView, gap_of, shown_actual
+
+INNOVATION = "innovation_score"
+DECISIONS_KEPT = 100_000  # distinct decisions kept per pack (then anew), like the evaluator's firings
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class ShortfallPlace:
+    """A shortfall of the assessment's `shortfalls` by its place: the criterion (and score item) and code.
+    Compared and hashed by identity: a decision's places are shared by every firm it decides."""
+
+    criterion: str
+    indicator: str | None
+    item: str | None
+    code: str
+    view: RuleView
+    failing: bool  # a criterion that failed (not one unknown, not a score item)
+    dynamic: bool = False  # a score item's step to its next band: the firm's facts say whether there is one
+
+
+@dataclass(eq=False, slots=True)
+class Decision:
+    """What the rules decided, shared by every firm with the same decisive rules."""
+
+    rules_version: str
+    verdict: str
+    verdict_label: dict[str, str] | None
+    innovation_min: int
+    innovation_max: int
+    pass_mark: Any
+    outcomes: dict[str, bool | None]  # criterion → passed, in the assessment's order
+    failing: tuple[str, ...]
+    unknown: tuple[str, ...]
+    shortfalls: tuple[ShortfallPlace, ...]  # every shortfall it can give, in the assessment's order
+    ordered: tuple[ShortfallPlace, ...]  # the criteria's shortfalls, failing first, then unknown
+    items: tuple[ShortfallPlace, ...]  # the score items' shortfalls
+    dynamic: bool  # an item's shortfall depends on the firm's facts
+    gaps: dict[str, None]  # every criterion, no gap: the template of a firm's gaps
+    with_gap: tuple[tuple[str, RuleView], ...]  # the criteria whose rule has a gap kind
+    progress: list[float]  # the readiness progress of each hard criterion, failed ones to fill in
+    failed: tuple[tuple[int, str, RuleView], ...]  # (index in progress, criterion, view) of failed hard criteria
+    numeric: tuple[tuple[str, RuleView], ...]  # criteria showing a value against a numeric threshold
+    # the first shortfalls in the order a row names them (failing, unknown, items), per count asked
+    main: dict[int, tuple[ShortfallPlace, ...]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Row:
+    """One assessed firm: what a workbook row and the pool view show (`batch.triage.summary_of_row`)."""
+
+    name: str
+    credit_code: str | None
+    town: str | None
+    decision: Decision
+    readiness: float | None
+    gaps: dict[str, Any]
+    shortfalls: tuple[ShortfallPlace, ...]  # the firm's shortfalls, in the assessment's order
+    main: tuple[ShortfallPlace, ...]  # its first shortfalls as a row names them (`messages` of rows_many)
+    messages: list[dict[str, str] | None]  # their messages
+    numeric: list[tuple[str, Any, RuleView]]  # (criterion, value shown, rule) of Decision.numeric
+    ladder: TierPlace | None = None
+
+    @property
+    def national(self) -> NationalResults:
+        d = self.decision
+        return NationalResults(d.verdict, d.innovation_min, d.innovation_max, self.readiness)
+
+
+class RowBuilder:
+    """Rows of one compiled pack (one per AssessmentBuilder): the decisions kept, the rest per firm."""
+
+    def __init__(self, builder: AssessmentBuilder) -> None:
+        self.builder = builder
+        self._decisions: dict[tuple[int, ...], Decision] = {}
+
+    def decision(self, decided: dict[str, RuleView]) -> Decision:
+        key = tuple(map(id, decided.values()))  # the views in firing order: the order of the item shortfalls
+        found = self._decisions.get(key)
+        if found is None:
+            if len(self._decisions) >= DECISIONS_KEPT:
+                self._decisions.clear()
+            found = self._decisions[key] = self._decide(decided)
+        return found
+
+    def _decide(self, decided: dict[str, RuleView]) -> Decision:
+        builder = self.builder
+        settings = builder.readiness
+        outcomes: dict[str, bool | None] = {}
+        criteria: list[ShortfallPlace] = []
+        with_gap: list[tuple[str, RuleView]] = []
+        numeric: list[tuple[str, RuleView]] = []
+        progress: list[float] = []
+        failed: list[tuple[int, str, RuleView]] = []
+        pass_mark = None
+        for criterion_id in CRITERIA:
+            view = decided.get(criterion_id)
+            if view is None:
+                raise RulesEngineError(f"no rule decided {criterion_id}")
+            passed = outcomes[criterion_id] = view.passed
+            if criterion_id == INNOVATION:
+                pass_mark = view.threshold
+            if passed is not True and view.shortfall is not None:
+                criteria.append(ShortfallPlace(criterion_id, None, None, view.shortfall.code, view, passed is False))
+            if view.gap is not None:
+                with_gap.append((criterion_id, view))
+            if view.actual_fact is not None and type(view.threshold) in (int, float):
+                numeric.append((criterion_id, view))
+            if settings is not None and criterion_id != INNOVATION:
+                if passed is False:
+                    failed.append((len(progress), criterion_id, view))
+                    progress.append(0.0)
+                else:  # passed or unknown: no value of the firm's changes it
+                    progress.append(criterion_progress(passed, None, view.threshold_raw, settings))
+        items: list[ShortfallPlace] = []
+        for view in decided.values():
+            if view.target.kind == "item":
+                found = builder.item_shortfall_code(view)
+                if found is not None:
+                    code, dynamic = found
+                    indicator = view.target.indicator
+                    items.append(ShortfallPlace(INNOVATION, indicator, view.target_id, code, view, False, dynamic))
+        verdict = decided["verdict"].outcome
+        low, high = builder.score_range(decided)
+        return Decision(
+            rules_version=builder.rules_version,
+            verdict=verdict,
+            verdict_label=builder.verdict_labels.get(verdict),
+            innovation_min=low,
+            innovation_max=high,
+            pass_mark=pass_mark,
+            outcomes=outcomes,
+            failing=tuple(c for c, passed in outcomes.items() if passed is False),
+            unknown=tuple(c for c, passed in outcomes.items() if passed is None),
+            shortfalls=(*criteria, *items),
+            ordered=(*(p for p in criteria if p.failing), *(p for p in criteria if not p.failing)),
+            items=tuple(items),
+            dynamic=any(p.dynamic for p in items),
+            gaps=dict.fromkeys(outcomes),
+            with_gap=tuple(with_gap),
+            progress=progress,
+            failed=tuple(failed),
+            numeric=tuple(numeric),
+        )
+
+    def row(self, derived: Facts, profile: Profile, decided: dict[str, RuleView], messages: int) -> Row:
+        builder = self.builder
+        decision = self.decision(decided)
+        low, high = decision.innovation_min, decision.innovation_max
+        extra = message_extra(derived, low, high)
+        gaps: dict[str, Any] = dict(decision.gaps)
+        for criterion_id, view in decision.with_gap:
+            gaps[criterion_id] = gap_of(view, derived, raw_actual(view, derived, extra))
+        readiness = None
+        if builder.readiness is not None:
+            progress = decision.progress
+            if decision.failed:
+                progress = list(progress)
+                for index, criterion_id, view in decision.failed:
+                    progress[index] = builder._progress(criterion_id, view, derived)
+            readiness = readiness_index(progress, (low, high), builder.top, builder.readiness)
+        shortfalls = decision.shortfalls
+        main = decision.main.get(messages)
+        if decision.dynamic:
+            shortfalls = tuple(
+                p for p in shortfalls if not p.dynamic or builder.item_shortfall(p.view, derived) is not None
+            )
+            main = None
+        if main is None:
+            items = [p for p in shortfalls if p.item is not None]
+            main = (*decision.ordered, *items)[:messages]
+            if not decision.dynamic:
+                decision.main[messages] = main
+        texts = [
+            builder.criterion(derived, p.view, extra)["message"]
+            if p.item is None
+            else builder.items[id(p.view)].message
+            for p in main
+        ]
+        company = profile.company
+        return Row(
+            name=company.name,
+            credit_code=company.credit_code,
+            town=company.town,
+            decision=decision,
+            readiness=readiness,
+            gaps=gaps,
+            shortfalls=shortfalls,
+            main=main,
+            messages=texts,
+            numeric=[
+                (criterion_id, shown_actual(view, derived, raw_actual(view, derived, extra), floor_failing=True), view)
+                for criterion_id, view in decision.numeric
+            ],
+        )
