@@ -33,6 +33,7 @@ from engine.rows import Row, ShortfallPlace
 BORDERLINE_MARGIN = Fraction(1, 10)
 INNOVATION = "innovation_score"
 MAIN_SHORTFALLS = 3
+KEYS_KEPT = 100_000  # shortfall keys of the engine's places kept (then anew)
 # The flag's name and definition, wherever it is shown (pool view, workbook summary, results column).
 COACHING = Bilingual(zh="临界点辅导对象", en="Coaching candidate")
 COACHING_DEFINITION = Bilingual(
@@ -333,7 +334,7 @@ def row_borderline_reasons(firm: Row) -> list[dict[str, str]]:
     decision = firm.decision
     reasons: list[dict[str, str]] = []
     if decision.outcomes[INNOVATION] is None:
-        reasons.append(_straddles(decision.innovation_min, decision.innovation_max, decision.pass_mark))
+        reasons.append(_straddles(firm.innovation_min, firm.innovation_max, decision.pass_mark))
     for criterion_id, actual, view in firm.numeric:  # the others show no number against a number
         if criterion_id != INNOVATION:
             reason = _near(criterion_id, actual, view.threshold, view.title, view.unit)
@@ -342,24 +343,22 @@ def row_borderline_reasons(firm: Row) -> list[dict[str, str]]:
     return reasons
 
 
-_KEYS_KEPT = 10_000
-_keys: dict[tuple[ShortfallPlace, ...], list[str]] = {}  # a decision's shortfalls → their keys (shared places)
+_keys: dict[ShortfallPlace, str] = {}  # the engine's places (a pack's, shared by its firms) → shortfall_key
 
 
 def _row_shortfall_keys(places: tuple[ShortfallPlace, ...]) -> list[str]:
-    """_shortfall_keys of the firm's shortfalls, from their places (kept per distinct list of places)."""
-    keys = _keys.get(places)
-    if keys is None:
-        keys = list(
-            dict.fromkeys(
-                f"{p.criterion}/{p.indicator}.{p.item}:{p.code}" if p.item else f"{p.criterion}:{p.code}"
-                for p in places
-            )
-        )
-        if len(_keys) >= _KEYS_KEPT:
-            _keys.clear()
-        _keys[places] = keys
-    return list(keys)
+    """_shortfall_keys of the firm's shortfalls, from their places."""
+    keys = _keys
+    found = []
+    for p in places:
+        key = keys.get(p)
+        if key is None:
+            key = f"{p.criterion}/{p.indicator}.{p.item}:{p.code}" if p.item else f"{p.criterion}:{p.code}"
+            if len(keys) >= KEYS_KEPT:
+                keys.clear()
+            keys[p] = key
+        found.append(key)
+    return list(dict.fromkeys(found))
 
 
 def summarise_rows(assessor: Assessor, rows: Sequence[int], profiles: Sequence[Profile]) -> list[FirmSummary]:
@@ -393,8 +392,8 @@ def summary_of_row(row: int, firm: Row) -> FirmSummary:
         verdict=verdict,
         verdict_label=decision.verdict_label or {"zh": verdict, "en": verdict},
         readiness=firm.readiness,
-        innovation_min=decision.innovation_min,
-        innovation_max=decision.innovation_max,
+        innovation_min=firm.innovation_min,
+        innovation_max=firm.innovation_max,
         rules_version=decision.rules_version,
         outcomes=dict(decision.outcomes),
         gaps=firm.gaps,

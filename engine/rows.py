@@ -10,7 +10,7 @@ engine/views.py, engine/readiness.py), so a row shows what the assessment shows
 (tests/test_rows.py compares batch.triage's summary of both on every field).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from engine.assessment import CRITERIA, AssessmentBuilder, NationalResults, message_extra, raw_actual
@@ -22,6 +22,7 @@ from engine.runtime import RulesEngineError
 from engine.views import RuleView, gap_of, shown_actual
 
 INNOVATION = "innovation_score"
+DECIDING = (*CRITERIA, "verdict")  # the targets whose rules a Decision is kept by
 DECISIONS_KEPT = 100_000  # distinct decisions kept per pack (then anew), like the evaluator's firings
 
 
@@ -37,32 +38,28 @@ class ShortfallPlace:
     view: RuleView
     failing: bool  # a criterion that failed (not one unknown, not a score item)
     dynamic: bool = False  # a score item's step to its next band: the firm's facts say whether there is one
+    message: dict[str, str] | None = None  # a score item's (a criterion's has the firm's values)
 
 
 @dataclass(eq=False, slots=True)
 class Decision:
-    """What the rules decided, shared by every firm with the same decisive rules."""
+    """What the rules decided of the criteria and the verdict, shared by every firm with the same decisive
+    rules for them (the score items' bands vary far more: they are read per firm)."""
 
     rules_version: str
     verdict: str
     verdict_label: dict[str, str] | None
-    innovation_min: int
-    innovation_max: int
     pass_mark: Any
     outcomes: dict[str, bool | None]  # criterion → passed, in the assessment's order
     failing: tuple[str, ...]
     unknown: tuple[str, ...]
-    shortfalls: tuple[ShortfallPlace, ...]  # every shortfall it can give, in the assessment's order
-    ordered: tuple[ShortfallPlace, ...]  # the criteria's shortfalls, failing first, then unknown
-    items: tuple[ShortfallPlace, ...]  # the score items' shortfalls
-    dynamic: bool  # an item's shortfall depends on the firm's facts
+    shortfalls: tuple[ShortfallPlace, ...]  # the criteria's shortfalls, in the assessment's order
+    ordered: tuple[ShortfallPlace, ...]  # the same, failing first, then unknown
     gaps: dict[str, None]  # every criterion, no gap: the template of a firm's gaps
     with_gap: tuple[tuple[str, RuleView], ...]  # the criteria whose rule has a gap kind
     progress: list[float]  # the readiness progress of each hard criterion, failed ones to fill in
     failed: tuple[tuple[int, str, RuleView], ...]  # (index in progress, criterion, view) of failed hard criteria
     numeric: tuple[tuple[str, RuleView], ...]  # criteria showing a value against a numeric threshold
-    # the first shortfalls in the order a row names them (failing, unknown, items), per count asked
-    main: dict[int, tuple[ShortfallPlace, ...]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -73,6 +70,8 @@ class Row:
     credit_code: str | None
     town: str | None
     decision: Decision
+    innovation_min: int
+    innovation_max: int
     readiness: float | None
     gaps: dict[str, Any]
     shortfalls: tuple[ShortfallPlace, ...]  # the firm's shortfalls, in the assessment's order
@@ -83,8 +82,7 @@ class Row:
 
     @property
     def national(self) -> NationalResults:
-        d = self.decision
-        return NationalResults(d.verdict, d.innovation_min, d.innovation_max, self.readiness)
+        return NationalResults(self.decision.verdict, self.innovation_min, self.innovation_max, self.readiness)
 
 
 class RowBuilder:
@@ -93,9 +91,24 @@ class RowBuilder:
     def __init__(self, builder: AssessmentBuilder) -> None:
         self.builder = builder
         self._decisions: dict[tuple[int, ...], Decision] = {}
+        # id(view) of every rule of the pack → its score item's shortfall place (None: not an item's, or none)
+        self._items: dict[int, ShortfallPlace | None] = {}
+        for view in builder.views.values():
+            place = None
+            if view.kind == "item":
+                found = builder.item_shortfall_code(view)
+                if found is not None:
+                    code, dynamic = found
+                    message = builder.items[id(view)].message
+                    indicator = view.target.indicator
+                    place = ShortfallPlace(INNOVATION, indicator, view.target_id, code, view, False, dynamic, message)
+            self._items[id(view)] = place
 
     def decision(self, decided: dict[str, RuleView]) -> Decision:
-        key = tuple(map(id, decided.values()))  # the views in firing order: the order of the item shortfalls
+        try:
+            key = tuple([id(decided[c]) for c in DECIDING])
+        except KeyError as missing:
+            raise RulesEngineError(f"no rule decided {missing.args[0]}") from None
         found = self._decisions.get(key)
         if found is None:
             if len(self._decisions) >= DECISIONS_KEPT:
@@ -114,9 +127,7 @@ class RowBuilder:
         failed: list[tuple[int, str, RuleView]] = []
         pass_mark = None
         for criterion_id in CRITERIA:
-            view = decided.get(criterion_id)
-            if view is None:
-                raise RulesEngineError(f"no rule decided {criterion_id}")
+            view = decided[criterion_id]
             passed = outcomes[criterion_id] = view.passed
             if criterion_id == INNOVATION:
                 pass_mark = view.threshold
@@ -132,30 +143,17 @@ class RowBuilder:
                     progress.append(0.0)
                 else:  # passed or unknown: no value of the firm's changes it
                     progress.append(criterion_progress(passed, None, view.threshold_raw, settings))
-        items: list[ShortfallPlace] = []
-        for view in decided.values():
-            if view.target.kind == "item":
-                found = builder.item_shortfall_code(view)
-                if found is not None:
-                    code, dynamic = found
-                    indicator = view.target.indicator
-                    items.append(ShortfallPlace(INNOVATION, indicator, view.target_id, code, view, False, dynamic))
         verdict = decided["verdict"].outcome
-        low, high = builder.score_range(decided)
         return Decision(
             rules_version=builder.rules_version,
             verdict=verdict,
             verdict_label=builder.verdict_labels.get(verdict),
-            innovation_min=low,
-            innovation_max=high,
             pass_mark=pass_mark,
             outcomes=outcomes,
             failing=tuple(c for c, passed in outcomes.items() if passed is False),
             unknown=tuple(c for c, passed in outcomes.items() if passed is None),
-            shortfalls=(*criteria, *items),
+            shortfalls=tuple(criteria),
             ordered=(*(p for p in criteria if p.failing), *(p for p in criteria if not p.failing)),
-            items=tuple(items),
-            dynamic=any(p.dynamic for p in items),
             gaps=dict.fromkeys(outcomes),
             with_gap=tuple(with_gap),
             progress=progress,
@@ -166,7 +164,7 @@ class RowBuilder:
     def row(self, derived: Facts, profile: Profile, decided: dict[str, RuleView], messages: int) -> Row:
         builder = self.builder
         decision = self.decision(decided)
-        low, high = decision.innovation_min, decision.innovation_max
+        low, high = builder.score_range(decided)
         extra = message_extra(derived, low, high)
         gaps: dict[str, Any] = dict(decision.gaps)
         for criterion_id, view in decision.with_gap:
@@ -179,33 +177,26 @@ class RowBuilder:
                 for index, criterion_id, view in decision.failed:
                     progress[index] = builder._progress(criterion_id, view, derived)
             readiness = readiness_index(progress, (low, high), builder.top, builder.readiness)
-        shortfalls = decision.shortfalls
-        main = decision.main.get(messages)
-        if decision.dynamic:
-            shortfalls = tuple(
-                p for p in shortfalls if not p.dynamic or builder.item_shortfall(p.view, derived) is not None
-            )
-            main = None
-        if main is None:
-            items = [p for p in shortfalls if p.item is not None]
-            main = (*decision.ordered, *items)[:messages]
-            if not decision.dynamic:
-                decision.main[messages] = main
-        texts = [
-            builder.criterion(derived, p.view, extra)["message"]
-            if p.item is None
-            else builder.items[id(p.view)].message
-            for p in main
+        # the score items' shortfalls, in the order the rules decided them (the assessment's)
+        places = self._items
+        items = [
+            place
+            for place in map(places.__getitem__, map(id, decided.values()))
+            if place is not None and (not place.dynamic or builder.item_shortfall(place.view, derived) is not None)
         ]
+        main = (*decision.ordered, *items)[:messages]
+        texts = [builder.criterion(derived, p.view, extra)["message"] if p.item is None else p.message for p in main]
         company = profile.company
         return Row(
             name=company.name,
             credit_code=company.credit_code,
             town=company.town,
             decision=decision,
+            innovation_min=low,
+            innovation_max=high,
             readiness=readiness,
             gaps=gaps,
-            shortfalls=shortfalls,
+            shortfalls=(*decision.shortfalls, *items),
             main=main,
             messages=texts,
             numeric=[
