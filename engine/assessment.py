@@ -281,6 +281,20 @@ class AssessmentBuilder:
         assert shortfall is not None
         return shortfall.code, view.target.answers is None
 
+    def item_step(self, view: RuleView, derived: Derived) -> tuple[str | None, Any] | None:
+        """The step of a score item to its next band, for its shortfall: (None, transformations) or (">=" or
+        ">", growth rate); None when there is none (then the item has no shortfall)."""
+        shortfall = view.shortfall or view.target.shortfall
+        assert shortfall is not None
+        steps = self.band_steps.get(view.target_id, [])
+        if shortfall.gap == "transformations_to_next_band":
+            quantity = transformations_to_next_band(derived, steps)
+            return None if quantity is None else (None, quantity)
+        bound = growth_rate_next_band(derived, view.target_id, steps)
+        if bound is None or bound[1] is None:
+            return None
+        return bound
+
     def item_shortfall(self, view: RuleView, derived: Derived) -> dict[str, Any] | None:
         if self.item_shortfall_code(view) is None:
             return None
@@ -328,24 +342,19 @@ class AssessmentBuilder:
                     "unit": r.unit,
                 },
             }
-        steps = self.band_steps.get(view.target_id, [])
-        quantity: Any
-        if shortfall.gap == "transformations_to_next_band":
-            quantity = transformations_to_next_band(derived, steps)
+        step = self.item_step(view, derived)
+        if step is None:
+            return None
+        op, quantity = step
+        if op is None:
             gap_zh = gap_en = str(quantity)
         else:
-            bound = growth_rate_next_band(derived, view.target_id, steps)
-            if bound is None:
-                return None
-            op, quantity = bound
             percent = format_value(quantity, "ratio")[0]
             gap_zh, gap_en = (
                 (f"不低于 {percent}", f"of at least {percent}")
                 if op == ">="
                 else (f"高于 {percent}", f"above {percent}")
             )
-        if quantity is None:
-            return None
         return {
             **base,
             "code": shortfall.code,

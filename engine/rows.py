@@ -166,9 +166,30 @@ class RowBuilder:
         decision = self.decision(decided)
         low, high = builder.score_range(decided)
         extra = message_extra(derived, low, high)
+        # the score items' shortfalls, in the order the rules decided them (the assessment's)
+        places = self._items
+        items = [
+            place
+            for place in map(places.__getitem__, map(id, decided.values()))
+            if place is not None and (not place.dynamic or builder.item_step(place.view, derived) is not None)
+        ]
+        main = (*decision.ordered, *items)[:messages]
+        # the entries of the criteria named first: their message, and the gap and value a row shows too
+        entries = {p.criterion: builder.criterion(derived, p.view, extra) for p in main if p.item is None}
         gaps: dict[str, Any] = dict(decision.gaps)
         for criterion_id, view in decision.with_gap:
-            gaps[criterion_id] = gap_of(view, derived, raw_actual(view, derived, extra))
+            entry = entries.get(criterion_id)
+            gaps[criterion_id] = (
+                entry["gap"] if entry is not None else gap_of(view, derived, raw_actual(view, derived, extra))
+            )
+        numeric = []
+        for criterion_id, view in decision.numeric:
+            entry = entries.get(criterion_id)
+            if entry is not None:
+                numeric.append((criterion_id, entry["actual"], view))
+            else:
+                actual = shown_actual(view, derived, raw_actual(view, derived, extra), floor_failing=True)
+                numeric.append((criterion_id, actual, view))
         readiness = None
         if builder.readiness is not None:
             progress = decision.progress
@@ -177,15 +198,6 @@ class RowBuilder:
                 for index, criterion_id, view in decision.failed:
                     progress[index] = builder._progress(criterion_id, view, derived)
             readiness = readiness_index(progress, (low, high), builder.top, builder.readiness)
-        # the score items' shortfalls, in the order the rules decided them (the assessment's)
-        places = self._items
-        items = [
-            place
-            for place in map(places.__getitem__, map(id, decided.values()))
-            if place is not None and (not place.dynamic or builder.item_shortfall(place.view, derived) is not None)
-        ]
-        main = (*decision.ordered, *items)[:messages]
-        texts = [builder.criterion(derived, p.view, extra)["message"] if p.item is None else p.message for p in main]
         company = profile.company
         return Row(
             name=company.name,
@@ -198,9 +210,6 @@ class RowBuilder:
             gaps=gaps,
             shortfalls=(*decision.shortfalls, *items),
             main=main,
-            messages=texts,
-            numeric=[
-                (criterion_id, shown_actual(view, derived, raw_actual(view, derived, extra), floor_failing=True), view)
-                for criterion_id, view in decision.numeric
-            ],
+            messages=[entries[p.criterion]["message"] if p.item is None else p.message for p in main],
+            numeric=numeric,
         )
