@@ -14,6 +14,7 @@ stored column, the `borderline` filter.) A firm is a coaching candidate when
 The 10% is this product's convention for triage, not a policy threshold.
 """
 
+import gc
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -365,7 +366,14 @@ def summarise_rows(assessor: Assessor, rows: Sequence[int], profiles: Sequence[P
     """summarise(row, assessment) of each profile's assessment, without the assessments (the row path:
     `Assessor.rows_many`, engine/rows.py) — equal field by field (tests/test_rows.py)."""
     firms = assessor.rows_many(profiles, messages=MAIN_SHORTFALLS)
-    return [summary_of_row(row, firm) for row, firm in zip(rows, firms, strict=True)]
+    # no reference cycles here either (see Assessor._planned): the cyclic collector would only re-scan
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return [summary_of_row(row, firm) for row, firm in zip(rows, firms, strict=True)]
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def summary_of_row(row: int, firm: Row) -> FirmSummary:
