@@ -337,9 +337,11 @@ def row_borderline_reasons(firm: Row) -> list[dict[str, str]]:
     if decision.outcomes[INNOVATION] is None:
         reasons.append(_straddles(firm.innovation_min, firm.innovation_max, decision.pass_mark))
     for criterion_id, actual, view in firm.numeric:  # the others show no number against a number
-        if criterion_id != INNOVATION:
-            reason = _near(criterion_id, actual, view.threshold, view.title, view.unit)
-            if reason is not None:
+        threshold = view.threshold
+        # _near's own pre-check, first inline: most firms are nowhere near
+        if type(actual) in NUMBER_TYPES and threshold > 0 and abs(actual - threshold) <= 0.11 * threshold:
+            reason = _near(criterion_id, actual, threshold, view.title, view.unit)
+            if reason is not None and criterion_id != INNOVATION:
                 reasons.append(reason)
     return reasons
 
@@ -389,7 +391,7 @@ def summary_of_row(row: int, firm: Row) -> FirmSummary:
             "tier_title": place.highest_title,
             "next_tier": place.next_tier,
             "next_tier_title": place.next_title,
-            "tiers_met": [tier_id for tier_id, status in place.summary.items() if status == "met"],
+            "tiers_met": list(place.met),
         }
     verdict = decision.verdict
     return FirmSummary(

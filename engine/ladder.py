@@ -398,6 +398,7 @@ class TierPlace:
     `summary`), the highest tier met and the next one, with their titles (None: no such tier)."""
 
     summary: dict[str, str]
+    met: tuple[str, ...]  # the tiers met, in the ladder's order
     highest: str | None
     highest_title: dict[str, str] | None
     next_tier: str | None
@@ -417,6 +418,7 @@ def _place(plan: DatePlan, summary: dict[str, str]) -> tuple[Any, ...]:
     titles = {tier_id: tier["title"] for tier_id, tier in plan.not_loaded.items()}
     titles.update({tier.tier_id: tier.static["title"] for pp in plan.packs for tier in pp.tiers})
     return (
+        tuple(t for t, status in summary.items() if status == "met"),
         highest,
         titles[highest] if highest else None,
         next_id,

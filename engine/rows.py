@@ -11,6 +11,7 @@ engine/views.py, engine/readiness.py), so a row shows what the assessment shows
 """
 
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from engine.assessment import CRITERIA, AssessmentBuilder, NationalResults, message_extra, raw_actual
@@ -22,7 +23,7 @@ from engine.runtime import RulesEngineError
 from engine.views import RuleView, gap_of, shown_actual
 
 INNOVATION = "innovation_score"
-DECIDING = (*CRITERIA, "verdict")  # the targets whose rules a Decision is kept by
+_deciding = itemgetter(*CRITERIA, "verdict")  # the targets whose rules a Decision is kept by
 DECISIONS_KEPT = 100_000  # distinct decisions kept per pack (then anew), like the evaluator's firings
 
 
@@ -106,7 +107,7 @@ class RowBuilder:
 
     def decision(self, decided: dict[str, RuleView]) -> Decision:
         try:
-            key = tuple([id(decided[c]) for c in DECIDING])
+            key = tuple(map(id, _deciding(decided)))
         except KeyError as missing:
             raise RulesEngineError(f"no rule decided {missing.args[0]}") from None
         found = self._decisions.get(key)
