@@ -383,18 +383,8 @@ def summary_of_row(row: int, firm: Row) -> FirmSummary:
     messages=MAIN_SHORTFALLS)."""
     decision = firm.decision
     messages = [m for m in firm.messages if m]
-    place = firm.ladder
-    tiers: dict[str, Any] = {}
-    if place is not None:
-        tiers = {
-            "tier": place.highest,
-            "tier_title": place.highest_title,
-            "next_tier": place.next_tier,
-            "next_tier_title": place.next_title,
-            "tiers_met": list(place.met),
-        }
     verdict = decision.verdict
-    return FirmSummary(
+    summary = FirmSummary(
         row=row,
         name=firm.name,
         credit_code=firm.credit_code,
@@ -412,8 +402,15 @@ def summary_of_row(row: int, firm: Row) -> FirmSummary:
         shortfall_keys=_row_shortfall_keys(firm.shortfalls),
         main_shortfalls={"zh": "；".join(m["zh"] for m in messages), "en": "; ".join(m["en"] for m in messages)},
         borderline=row_borderline_reasons(firm),
-        **tiers,
     )
+    place = firm.ladder
+    if place is not None:  # tier_fields of the assessment's ladder
+        summary.tier = place.highest
+        summary.tier_title = place.highest_title
+        summary.next_tier = place.next_tier
+        summary.next_tier_title = place.next_title
+        summary.tiers_met = list(place.met)
+    return summary
 
 
 PLAN_FIRST_STEPS = 3
