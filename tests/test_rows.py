@@ -86,6 +86,9 @@ def test_case_files_and_examples_summarise_alike(assessors: tuple[Assessor, Asse
     # one at a time, as the smallest batches are
     single = [summarise_rows(rows, [i], [p])[0] for i, p in enumerate(profiles[:50])]
     assert not _differences(single, expected[:50])
+    # and on the reference path (every profile asserted into durable-rules)
+    reference = Assessor(load_packs(), reference=True)
+    assert not _differences(summarise_rows(reference, range(len(profiles)), profiles), expected)
 
 
 def test_an_overridden_pack_summarises_alike(assessors: tuple[Assessor, Assessor]) -> None:
