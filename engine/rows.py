@@ -1,13 +1,16 @@
 """A firm as a workbook row and the pool view show it, without building its assessment (`Assessor.rows_many`).
 
-A profile's firings depend only on its facts' signature, so everything they decide — the verdict, each
-criterion's outcome, the innovation range and pass mark, which shortfalls the firm has and in which order
-(but whether a score item has a next band to reach) — is kept once per distinct decision (`Decision`, keyed
-by the decisive rule views the evaluator returns). Per firm only what a row shows of its facts is computed:
-the gaps, the readiness index, the messages of the shortfalls a row names, the values of the criteria
-with a numeric threshold. Each comes from the function the assessment uses (engine/assessment.py,
-engine/views.py, engine/readiness.py), so a row shows what the assessment shows
-(tests/test_rows.py compares batch.triage's summary of both on every field).
+A profile's firings depend only on its facts' signature, so what the rules of the criteria and the verdict
+decide — the verdict and its label, each criterion's outcome, the pass mark, the criteria's shortfalls in
+the assessment's order and failing-first, which criteria have a gap or a numeric threshold — is kept once
+per distinct decision (`Decision`, keyed by the decisive views of those targets: a few hundred in a pool of
+thousands). The score items' bands vary far more (nearly every firm has its own combination): each item
+rule's shortfall place is prepared once per pack, and the firm's items are read per firm. Per firm only what
+a row shows of its facts is computed: the innovation range, the gaps, the readiness index, the entries of
+the shortfalls a row names, the values of the criteria with a numeric threshold, and whether an item has a
+next band to reach. Each comes from the function the assessment uses (engine/assessment.py, engine/views.py,
+engine/readiness.py), so a row shows what the assessment shows (tests/test_rows.py compares batch.triage's
+summary of both on every field).
 """
 
 from dataclasses import dataclass
