@@ -1,9 +1,11 @@
 """Fast path benchmark (issue 12): the signature-cached evaluator side by side with the reference path
 (every profile asserted into durable-rules) and with bare durable-rules, every pack in rules/; the
 differential check on 100,000 generated profiles; the size of the assessment JSON; the impact of one
-override over 100,000 firms. The "no ladder detail" lines are what the API's default view, a workbook row
-and the pool view use (`Assessor.assess_many(..., ladder_detail=False)`); the lines before them build the
-whole ladder and trim it, as the engine did before.
+override over 100,000 firms. The "no ladder detail" lines are what the API's default view uses
+(`Assessor.assess_many(..., ladder_detail=False)`); the lines before them build the whole ladder and trim
+it, as the engine did before. The "row path" line is what a workbook row and the pool view use
+(`Assessor.rows_many` → batch.triage.summary_of_row, engine/rows.py): the same summary, without the
+assessment.
 
 Figures are CPU time of this process (best of ROUNDS) — the machine is shared, and CPU time varies less
 than wall-clock time; the load average is printed beside them.
@@ -25,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from batch.triage import summarise
+from batch.triage import summarise, summarise_rows
 from engine import Assessor, load_packs, validate_profile
 from engine.detail import with_detail
 from engine.runtime import DurableRuntime
@@ -133,6 +135,12 @@ def speed() -> None:
     # what the API's default view, a workbook row and the pool view use: the ladder without its detail
     line("no ladder detail (ladder_detail=False) — the engine's dicts", cpu(in_batches(fast, None, False)), FAST_POOL)
     line("no ladder detail + the workbook/pool-view summary", cpu(in_batches(fast, rows, False)), FAST_POOL)
+
+    def row_path() -> None:  # what a workbook row and the pool view show, without the assessments
+        for start in range(0, len(profiles), BATCH):
+            summarise_rows(fast, range(start, start + BATCH), profiles[start : start + BATCH])
+
+    line("row path (workbook/pool view): rows_many + summary_of_row", cpu(row_path), FAST_POOL)
     line("no ladder detail + the default assessment JSON", cpu(in_batches(fast, default_json, False)), FAST_POOL)
     line("fast path, the national pack alone", cpu(in_batches(fast_national)), FAST_POOL)
     print(
@@ -153,14 +161,20 @@ def differential() -> None:
         return
     packs = load_packs()
     fast, reference = Assessor(packs), Assessor(packs, reference=True)
-    differing = compared = 0
+    differing = compared = rows_differing = 0
     started = time.perf_counter()
     chunk: list = []  # type: ignore[type-arg]
 
     def compare() -> None:
-        nonlocal differing, compared
-        for f, r in zip(fast.assess_many(chunk), reference.assess_many(chunk), strict=True):
+        nonlocal differing, compared, rows_differing
+        expected = reference.assess_many(chunk)
+        for f, r in zip(fast.assess_many(chunk), expected, strict=True):
             differing += orjson.dumps(f) != orjson.dumps(r)
+        # the row path against the summary of the reference path's assessment (the same summary for the
+        # full ladder as for its default view: the ladder fields a row shows are in both)
+        numbers = range(compared, compared + len(chunk))
+        summaries = summarise_rows(fast, numbers, chunk)
+        rows_differing += sum(s != summarise(i, r) for i, s, r in zip(numbers, summaries, expected, strict=True))
         compared += len(chunk)
         chunk.clear()
 
@@ -172,7 +186,8 @@ def differential() -> None:
         compare()
     print(
         f"differential — {compared:,} generated profiles (dates over four years, every pack): "
-        f"{differing} differ between the fast and the reference path ({time.perf_counter() - started:.0f} s)"
+        f"{differing} differ between the fast and the reference path, {rows_differing} between the row path's "
+        f"summaries and the reference path's ({time.perf_counter() - started:.0f} s)"
     )
 
 

@@ -142,6 +142,8 @@ class LadderEvaluator:
         self.evaluator = Evaluator(runtime)
         # what reaches a tier pack from outside it: the national results, other tier packs' exports
         self._exported = set(NATIONAL_RESULTS)
+        # (date, tier statuses) → the highest and the next tier with their titles (`places`)
+        self._places: dict[tuple[dt.date, tuple[str, ...]], tuple[Any, ...]] = {}
         for pack in packs:
             self._exported |= {outcome_fact(t) for t in pack.targets()} | {f"{t}_status" for t in pack.tiers}
 
@@ -367,10 +369,61 @@ class LadderEvaluator:
                     memo.decided(profiles[index], summaries[index])
         return summaries
 
+    def places(
+        self, profiles: Sequence[Profile], derived: Sequence[Facts], national: Sequence[NationalResults]
+    ) -> "list[TierPlace]":
+        """Each profile's place on the ladder as a workbook row and the pool view show it — the statuses that
+        `decide` gives, and the highest and the next tier with their titles as `attach` places them."""
+        places: list[TierPlace] = []
+        for profile, summary in zip(profiles, self.decide(profiles, derived, national), strict=True):
+            date = profile.application_date
+            key = (date, tuple(summary.values()))
+            found = self._places.get(key)
+            if found is None:
+                if len(self._places) >= CACHE_LIMIT:
+                    self._places.clear()
+                found = self._places[key] = _place(self.plan(date), summary)
+            places.append(TierPlace(summary, *found))
+        return places
+
     @property
     def reads_readiness(self) -> bool:
         """Whether a tier rule reads the national readiness index (else a decision need not compute it)."""
         return "readiness" in self._read
+
+
+@dataclass(frozen=True, slots=True)
+class TierPlace:
+    """A profile's place on the ladder (`LadderEvaluator.places`): every tier's status (the ladder's
+    `summary`), the highest tier met and the next one, with their titles (None: no such tier)."""
+
+    summary: dict[str, str]
+    met: tuple[str, ...]  # the tiers met, in the ladder's order
+    highest: str | None
+    highest_title: dict[str, str] | None
+    next_tier: str | None
+    next_title: dict[str, str] | None
+
+
+def _place(plan: DatePlan, summary: dict[str, str]) -> tuple[Any, ...]:
+    """The highest and the next tier of `summary` with their titles, chosen as `_ladder` chooses them."""
+    met = [t for t in plan.order if summary[t] == "met"]
+    highest = met[-1] if met else None
+    floor = plan.ranks[highest] if highest else None
+    next_id = next(
+        (t for t in plan.order if summary[t] != "met" and (floor is None or plan.ranks[t] > floor)),
+        None,
+    )
+    # a tier's title as its output has it: its pack's, else the not-loaded round's
+    titles = {tier_id: tier["title"] for tier_id, tier in plan.not_loaded.items()}
+    titles.update({tier.tier_id: tier.static["title"] for pp in plan.packs for tier in pp.tiers})
+    return (
+        tuple(t for t, status in summary.items() if status == "met"),
+        highest,
+        titles[highest] if highest else None,
+        next_id,
+        titles[next_id] if next_id else None,
+    )
 
 
 class SummaryMemo:
