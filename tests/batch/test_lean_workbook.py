@@ -3,8 +3,8 @@ and one tally per chunk. The workbook it writes equals, cell for cell on every s
 whole outcomes (each summary crossing to the parent and tallied there)."""
 
 import random
-from itertools import pairwise
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
