@@ -82,7 +82,7 @@ def render_cells(values: Sequence[Any], style: int = 0) -> str:
 
 # A text cell by (column, text, style), rendered once: most of a results row repeats from row to row (outcome
 # labels, verdicts, tiers, shortfall texts). Bounded: once full, new texts are rendered each time.
-RENDERED_CELLS = 50_000
+RENDERED_CELLS = 4_096
 _RENDERED: dict[tuple[int, str, int], str] = {}
 
 
