@@ -54,6 +54,18 @@ def test_the_workbook_lane_writes_the_same_workbook(tmp_path: Path) -> None:
     assert len(lean_sheets["结果 Results"]) == 2 + 1_110
 
 
+def test_the_workbook_lane_with_the_plan_columns(tmp_path: Path) -> None:
+    """The default run (the plan's columns filled), in one scoring process: the same workbook either way."""
+    source = write_jsonl(tmp_path / "in.jsonl", firms(30, seed=12))
+    run_batch(source, tmp_path / "lean.xlsx", workers=1)
+    writer = XlsxOutcomeWriter(tmp_path / "whole.xlsx", columns=list(result_columns()))
+    run_batch(source, None, workers=1, writer=writer)
+    lean, whole = _sheets(tmp_path / "lean.xlsx"), _sheets(tmp_path / "whole.xlsx")
+    assert lean == whole
+    plan_year = [row[-5] for row in lean["结果 Results"][2:]]  # 最早可申报年度
+    assert any(isinstance(year, int) for year in plan_year)
+
+
 @cache
 def _summaries() -> tuple[FirmSummary, ...]:
     profiles = [validate_profile(p) for p in firms(80, seed=21)]
