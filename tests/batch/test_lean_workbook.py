@@ -2,6 +2,7 @@
 and one tally per chunk. The workbook it writes equals, cell for cell on every sheet, the one written from
 whole outcomes (each summary crossing to the parent and tallied there)."""
 
+import pickle
 import random
 from functools import cache
 from itertools import pairwise
@@ -13,8 +14,10 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from batch import run_batch
+from batch.outcome import RowOutcome
+from batch.run import TalliedChunk
 from batch.triage import FirmSummary, PoolTally, summarise
-from batch.writers import XlsxOutcomeWriter, merge_tally, result_columns
+from batch.writers import TALLIED, XlsxOutcomeWriter, merge_tally, result_columns
 from engine import default_assessor, validate_profile
 from tests.batch.conftest import write_jsonl
 from tests.hostile.files import firms
@@ -103,3 +106,23 @@ def test_tallies_merged_by_chunk_equal_one_tally(cuts: list[int], rng: random.Ra
         merge_tally(merged, part)
     assert _tally_fields(merged) == _tally_fields(one)
     assert one.tiers.with_ladder and one.by_town  # the ladder and the towns are counted at all
+
+
+def test_a_chunk_crosses_whole_where_an_outcome_is_not_in_the_lean_shape() -> None:
+    """The flat form carries only rows, rendered lines and assessed-or-not; an outcome without rendered lines
+    (or with a whole summary) makes the chunk cross as it is."""
+    tally = PoolTally()
+    tally.add(_summaries()[0])
+    lean = TalliedChunk(
+        [RowOutcome(3, TALLIED, rendered=b"<c/>"), RowOutcome(4, None, rendered=b"x\x02y")], [3, 4, 6], tally
+    )
+    back = pickle.loads(pickle.dumps(lean))
+    assert [(o.row, o.summary, o.rendered, o.ok) for o in back.outcomes] == [
+        (3, TALLIED, b"<c/>", True),
+        (4, None, b"x\x02y", False),
+    ]
+    assert back.present == [3, 4, 6] and back.tally.assessed == 1 and back.tally.by_verdict == tally.by_verdict
+    errors = [{"field": "(row)", "message": {"zh": "坏", "en": "bad"}}]
+    whole = TalliedChunk([RowOutcome(5, None, errors=errors, name="甲"), RowOutcome(6, _summaries()[1])], None, tally)
+    back = pickle.loads(pickle.dumps(whole))
+    assert back.outcomes == whole.outcomes and back.present is None
