@@ -125,7 +125,15 @@ def _amount_check(*, signed: bool) -> Callable[[Any], Decimal]:
 
     def check(value: Any) -> Decimal:
         kind = type(value)
-        if kind is float:
+        if kind is Decimal:  # first: the batch's cells and a JSON body's numbers with a point are Decimals
+            if value.is_finite() and decimal_low <= value <= DECIMAL_MAX:
+                # its decimals from its text (a third of as_tuple's cost): positional with n digits after the
+                # point means an exponent of -n; an exponent form ("1E+3", "1E-7") takes the general path
+                text = str(value)
+                point = text.find(".")
+                if "E" not in text and (point < 0 or len(text) - point <= PLACES + 1):
+                    return value
+        elif kind is float:
             if float_low <= value <= float_high:  # NaN fails both comparisons, ±inf the bounds
                 text = repr(value)
                 if len(text) - text.find(".") <= PLACES + 1 and "e" not in text:
@@ -133,13 +141,6 @@ def _amount_check(*, signed: bool) -> Callable[[Any], Decimal]:
         elif kind is int:
             if int_low <= value <= MAX_MAGNITUDE:
                 return Decimal(value)
-        elif kind is Decimal and value.is_finite() and decimal_low <= value <= DECIMAL_MAX:
-            # its decimals from its text (a third of as_tuple's cost): positional with n digits after the point
-            # means an exponent of -n; an exponent form ("1E+3", "1E-7") takes the general path
-            text = str(value)
-            point = text.find(".")
-            if "E" not in text and (point < 0 or len(text) - point <= PLACES + 1):
-                return value
         return _amount(value, signed=signed)
 
     return check
