@@ -8,6 +8,7 @@ from typing import Any
 from api.report_view import ReportSection, add_report_section
 from batch.tiers import ladder_tiers
 from engine import Profile
+from engine.detail import is_summary
 from engine.ladder import explaining
 
 Bilingual = dict[str, str]
@@ -44,6 +45,8 @@ def ladder_context(assessment: dict[str, Any], profile: Profile) -> dict[str, An
     ladder = assessment.get("ladder")
     if not ladder:
         return {"ladder": None}
+    if is_summary(assessment):  # the default view has no tier's criteria to show
+        raise ValueError("the report's ladder needs the ladder's detail (assess with ladder_detail=True)")
     tiers = []
     for tier_id, tier in ladder["tiers"].items():
         tiers.append(

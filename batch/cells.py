@@ -172,6 +172,22 @@ FORMULA_REFUSED = CellError(
 )
 
 
+_YES_NO_SEEN: dict[str, bool] = {}  # spellings seen → the answer (at most 256: a sheet uses a handful)
+
+
+def _read_yes_no(value: Any) -> bool:
+    """_yes_no, remembering each spelling seen: a sheet answers dozens of yes/no columns per row in a few
+    words (是/否)."""
+    if type(value) is str:
+        answer = _YES_NO_SEEN.get(value)
+        if answer is None:
+            answer = _yes_no(value)
+            if len(_YES_NO_SEEN) < 256:
+                _YES_NO_SEEN[value] = answer
+        return answer
+    return _yes_no(value)
+
+
 _READERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.text: _text,
     Kind.date: _date,
@@ -181,7 +197,7 @@ _READERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.count: _whole,
     Kind.year: _whole,
     Kind.year_list: _year_list,
-    Kind.yes_no: _yes_no,
+    Kind.yes_no: _read_yes_no,
 }
 
 

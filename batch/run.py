@@ -6,13 +6,31 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from batch.outcome import RowOutcome
 from batch.output import DISK_FULL, OutputRefused, StagedOutput, check_target, write_failed
 from batch.readers import InputRefused, open_source
-from batch.scoring import CHUNK_ROWS, Chunk, ChunkResult, ScoringRequest, chunks, default_workers, score_stream
-from batch.writers import BatchNotes, OutcomeWriter, XlsxOutcomeWriter, open_writer, output_format
+from batch.scoring import (
+    CHUNK_ROWS,
+    Chunk,
+    ChunkResult,
+    ScoringRequest,
+    chunks,
+    default_workers,
+    score_rows,
+    score_stream,
+)
+from batch.triage import PoolTally
+from batch.writers import (
+    TALLIED,
+    BatchNotes,
+    OutcomeWriter,
+    XlsxOutcomeWriter,
+    open_writer,
+    output_format,
+    result_columns,
+)
 from batch.xlsx_in import XlsxSheet
 
 Progress = Callable[[int, int | None], None]  # (rows done, rows expected or None)
@@ -78,6 +96,8 @@ def run_batch(
         sheet=source.sheet,
         plan=plan,
     )
+    # the workbook lane: only the rendered rows and a tally per chunk come back from the scoring processes
+    lean = isinstance(writer, XlsxOutcomeWriter) and writer.columns is result_columns() and not sinks
     report = BatchReport(ignored_columns=source.ignored_columns)
     done = 0
     last_row = source.header_rows  # for counting the empty rows between the chunks of a raw sheet
@@ -87,6 +107,9 @@ def run_batch(
         nonlocal done, last_row, sheet_empty_rows
         check_stopping()
         done += len(result.outcomes)
+        if isinstance(result, TalliedChunk):
+            assert isinstance(writer, XlsxOutcomeWriter)
+            writer.add_tally(result.tally)
         if result.present is not None:
             non_empty = {outcome.row for outcome in result.outcomes}
             for number in result.present:
@@ -103,7 +126,8 @@ def run_batch(
     workers = default_workers() if workers is None else workers
     succeeded = False
     try:
-        with closing(score_stream(request, units, workers, advance, check_stopping)) as outcomes:
+        work = score_for_workbook if lean else score_rows
+        with closing(score_stream(request, units, workers, advance, check_stopping, work)) as outcomes:
             for outcome in outcomes:
                 report.rows += 1
                 if max_rows is not None and report.rows > max_rows:
@@ -136,6 +160,52 @@ def run_batch(
                 staged.discard()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass
+class TalliedChunk(ChunkResult):
+    """A chunk scored for the workbook alone: its outcomes carry their rendered rows, and the summaries'
+    counts come as one tally (`tally`), the outcomes' summaries as TALLIED."""
+
+    tally: PoolTally = field(default_factory=PoolTally)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # what crosses is three flat lists, not an object per row: pickling a dataclass per outcome cost
+        # more than the rest of the chunk; an outcome not in the lean shape crosses whole
+        lean = all(o.rendered is not None and o.summary in (None, TALLIED) for o in self.outcomes)
+        if not lean:
+            return TalliedChunk, (self.outcomes, self.present, self.tally)
+        rows = [o.row for o in self.outcomes]
+        rendered = [o.rendered for o in self.outcomes]
+        assessed = bytes(o.summary is not None for o in self.outcomes)
+        return _rebuilt, (rows, rendered, assessed, self.present, self.tally)
+
+
+def _rebuilt(
+    rows: list[int], rendered: list[bytes], assessed: bytes, present: list[int] | None, tally: PoolTally
+) -> TalliedChunk:
+    outcomes = [
+        RowOutcome(row, TALLIED if ok else None, rendered=text)
+        for row, text, ok in zip(rows, rendered, assessed, strict=True)
+    ]
+    return TalliedChunk(outcomes, present, tally)
+
+
+def score_for_workbook(request: ScoringRequest, chunk: Chunk) -> TalliedChunk:
+    """score_rows, with what crosses back to the parent cut to what the workbook writer reads: the rendered
+    rows, and the chunk's summaries tallied here. Pickling each FirmSummary (its dicts of outcomes, gaps,
+    labels) and unpickling it in the parent cost more than rendering the row (docs/batch.md)."""
+    scored = score_rows(request, chunk)
+    tally = PoolTally()
+    for outcome in scored.outcomes:
+        if outcome.rendered is None:
+            continue  # not rendered (an outcome with no row to show): it crosses whole, as before
+        if outcome.summary is not None:
+            tally.add(outcome.summary)
+            outcome.summary = TALLIED
+        outcome.errors = None  # an error row is in `rendered`; `ok` reads the summary alone
+        outcome.name = None
+    return TalliedChunk(scored.outcomes, scored.present, tally)
 
 
 def within_limit(units: Iterable[Chunk], max_rows: int, sheet: XlsxSheet | None) -> Iterator[Chunk]:

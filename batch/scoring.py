@@ -3,8 +3,9 @@ thread-safe, and separate processes sidestep the GIL). The reader hands chunks o
 workers; results come back in input order; at most a few chunks are in flight, so memory stays
 bounded however long the input is.
 
-A worker does all the per-row work — reading cells, validating, assessing (a chunk at a time with
-`assess_many`), summarising, and serialising JSON when asked — so the parent only reads and writes.
+A worker does all the per-row work — reading cells, validating, assessing (a chunk at a time: `rows_many`,
+the row path, when only the workbook row is needed; `assess_many` when the JSON is kept), summarising, and
+serialising JSON when asked — so the parent only reads and writes.
 """
 
 import gc
@@ -24,7 +25,7 @@ from typing import Any
 from batch.cells import number_or_plain, read_row
 from batch.columns import column_letter
 from batch.outcome import RowOutcome, Unreadable, printable
-from batch.triage import add_plan, summarise
+from batch.triage import add_plan, summarise, summarise_rows
 from batch.writers import render_outcome
 from batch.xlsx_in import XlsxSheet, parse_chunk
 from engine import NoPackInForce, Profile, ProfileInvalid, default_assessor, validate_profile
@@ -165,16 +166,20 @@ def score_rows(request: ScoringRequest, chunk: Chunk) -> ChunkResult:
     """Score one chunk in this process. Every row gives exactly one outcome, in order."""
     outcomes, valid, present = read_chunk(request, chunk)
     assessor = default_assessor()
-    # a workbook row needs the ladder's tier statuses, not every tier's criteria: those are built only when
-    # the run keeps each assessment's JSON (which has the whole ladder)
-    assessments = assessor.assess_many([profile for _, profile in valid], ladder_detail=request.keep_assessment)
-    plans = _plans(assessor, [profile for _, profile in valid]) if request.plan else [None] * len(valid)
-    for (outcome, _), assessment, plan in zip(valid, assessments, plans, strict=True):
-        outcome.summary = summarise(outcome.row, assessment)
-        if plan is not None:
-            add_plan(outcome.summary, plan)
-        if request.keep_assessment:
+    profiles = [profile for _, profile in valid]
+    rows = [outcome.row for outcome, _ in valid]
+    if request.keep_assessment:  # the JSON has the whole assessment, the ladder's detail too: summarised from it
+        assessments = assessor.assess_many(profiles)
+        summaries = [summarise(row, assessment) for row, assessment in zip(rows, assessments, strict=True)]
+        for (outcome, _), assessment in zip(valid, assessments, strict=True):
             outcome.assessment_json = json.dumps(assessment, ensure_ascii=False, separators=(",", ":"))
+    else:  # a workbook row alone: the row path (engine/rows.py) builds no assessment
+        summaries = summarise_rows(assessor, rows, profiles)
+    plans = _plans(assessor, profiles) if request.plan else [None] * len(valid)
+    for (outcome, _), summary, plan in zip(valid, summaries, plans, strict=True):
+        outcome.summary = summary
+        if plan is not None:
+            add_plan(summary, plan)
     if request.render_results:
         for outcome in outcomes:
             outcome.rendered = render_outcome(outcome)

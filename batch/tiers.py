@@ -31,16 +31,24 @@ def tier_fields(assessment: dict[str, Any]) -> dict[str, Any]:
     ladder = assessment.get("ladder")
     if not ladder:
         return {}
-    tiers = ladder["tiers"]
+    # the default view (a workbook row's) names the tiers by id alone: their titles are the packs'
+    tiers = ladder.get("tiers") or {}
     highest = ladder.get("highest_tier")
     nxt = ladder.get("next_tier")
     return {
         "tier": highest,
-        "tier_title": tiers[highest]["title"] if highest else None,
+        "tier_title": _title(highest, tiers) if highest else None,
         "next_tier": nxt["id"] if nxt else None,
-        "next_tier_title": nxt["title"] if nxt else None,
+        "next_tier_title": (nxt.get("title") or _title(nxt["id"], tiers)) if nxt else None,
         "tiers_met": [tier_id for tier_id, status in ladder["summary"].items() if status == "met"],
     }
+
+
+def _title(tier_id: str, tiers: dict[str, Any]) -> dict[str, str] | None:
+    if tier_id in tiers:
+        return tiers[tier_id]["title"]
+    known = ladder_tiers().get(tier_id)
+    return known[0] if known else None
 
 
 def tier_cell(tier_id: str | None, title: dict[str, str] | None = None) -> str | None:

@@ -14,7 +14,9 @@ stored column, the `borderline` filter.) A firm is a coaching candidate when
 The 10% is this product's convention for triage, not a policy threshold.
 """
 
+import gc
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
@@ -23,13 +25,16 @@ from typing import Any
 from batch.tiers import TierTally, tier_fields
 from engine import RulePack, load_packs
 from engine.assessment import HARD_CRITERIA
-from engine.assessor import HNTE_FAMILY
+from engine.assessor import HNTE_FAMILY, Assessor
 from engine.bilingual import Bilingual
 from engine.formatting import format_value
+from engine.profile import Profile
+from engine.rows import Row, ShortfallPlace
 
 BORDERLINE_MARGIN = Fraction(1, 10)
 INNOVATION = "innovation_score"
 MAIN_SHORTFALLS = 3
+KEYS_KEPT = 100_000  # shortfall keys of the engine's places kept (then anew)
 # The flag's name and definition, wherever it is shown (pool view, workbook summary, results column).
 COACHING = Bilingual(zh="临界点辅导对象", en="Coaching candidate")
 COACHING_DEFINITION = Bilingual(
@@ -187,37 +192,41 @@ def within_margin(actual: int | float, threshold: int | float) -> bool:
     return within_margin_exactly(actual, threshold)  # also NaN and infinities (never decided above)
 
 
+def _straddles(low: int, high: int, mark: Any) -> dict[str, str]:
+    return {
+        "zh": f"创新能力 {low}–{high} 分，跨越及格线 {mark} 分",
+        "en": f"Innovation score {low}–{high} points straddles the pass mark of {mark}",
+    }
+
+
+def _near(criterion_id: str, raw_actual: Any, raw_threshold: Any, title: Any, unit: Any) -> dict[str, str] | None:
+    """The reason when a hard criterion's value lies within 10% of its threshold, else None."""
+    # a cheap float pre-check (with slack) before the exact test: most firms are nowhere near
+    if type(raw_actual) not in NUMBER_TYPES or type(raw_threshold) not in NUMBER_TYPES or raw_threshold <= 0:
+        return None
+    if not abs(raw_actual - raw_threshold) <= 0.11 * raw_threshold or not within_margin(raw_actual, raw_threshold):
+        return None
+    title = title or target_titles()[criterion_id].as_dict()
+    actual_zh, actual_en = format_value(raw_actual, unit)
+    threshold_zh, threshold_en = format_value(raw_threshold, unit)
+    return {
+        "zh": f"{title['zh']}：{actual_zh}，距门槛 {threshold_zh} 不到 10%",
+        "en": f"{title['en']}: {actual_en}, within 10% of the threshold {threshold_en}",
+    }
+
+
 def borderline_reasons(assessment: dict[str, Any]) -> list[dict[str, str]]:
     reasons: list[dict[str, str]] = []
     innovation = assessment["innovation"]
-    low, high, mark = innovation["min"], innovation["max"], innovation["pass_mark"]
     criteria = assessment["criteria"]
     if criteria[INNOVATION]["passed"] is None:
-        reasons.append(
-            {
-                "zh": f"创新能力 {low}–{high} 分，跨越及格线 {mark} 分",
-                "en": f"Innovation score {low}–{high} points straddles the pass mark of {mark}",
-            }
-        )
+        reasons.append(_straddles(innovation["min"], innovation["max"], innovation["pass_mark"]))
     for criterion_id, entry in criteria.items():
         if criterion_id == INNOVATION:
             continue
-        raw_actual, raw_threshold = entry.get("actual"), entry.get("threshold")
-        # a cheap float pre-check (with slack) before the exact test: most firms are nowhere near
-        if type(raw_actual) not in NUMBER_TYPES or type(raw_threshold) not in NUMBER_TYPES or raw_threshold <= 0:
-            continue
-        if not abs(raw_actual - raw_threshold) <= 0.11 * raw_threshold or not within_margin(raw_actual, raw_threshold):
-            continue
-        title = entry.get("title") or target_titles()[criterion_id].as_dict()
-        unit = entry.get("unit")
-        actual_zh, actual_en = format_value(raw_actual, unit)
-        threshold_zh, threshold_en = format_value(raw_threshold, unit)
-        reasons.append(
-            {
-                "zh": f"{title['zh']}：{actual_zh}，距门槛 {threshold_zh} 不到 10%",
-                "en": f"{title['en']}: {actual_en}, within 10% of the threshold {threshold_en}",
-            }
-        )
+        reason = _near(criterion_id, entry.get("actual"), entry.get("threshold"), entry.get("title"), entry.get("unit"))
+        if reason is not None:
+            reasons.append(reason)
     return reasons
 
 
@@ -319,6 +328,89 @@ def summarise(row: int, assessment: dict[str, Any]) -> FirmSummary:
         borderline=borderline_reasons(assessment),
         **tier_fields(assessment),
     )
+
+
+def row_borderline_reasons(firm: Row) -> list[dict[str, str]]:
+    """borderline_reasons of the firm's assessment, from its row (engine/rows.py)."""
+    decision = firm.decision
+    reasons: list[dict[str, str]] = []
+    if decision.outcomes[INNOVATION] is None:
+        reasons.append(_straddles(firm.innovation_min, firm.innovation_max, decision.pass_mark))
+    for criterion_id, actual, view in firm.numeric:  # the others show no number against a number
+        threshold = view.threshold
+        # _near's own pre-check, first inline: most firms are nowhere near
+        if type(actual) in NUMBER_TYPES and threshold > 0 and abs(actual - threshold) <= 0.11 * threshold:
+            reason = _near(criterion_id, actual, threshold, view.title, view.unit)
+            if reason is not None and criterion_id != INNOVATION:
+                reasons.append(reason)
+    return reasons
+
+
+_keys: dict[ShortfallPlace, str] = {}  # the engine's places (a pack's, shared by its firms) → shortfall_key
+
+
+def _row_shortfall_keys(places: tuple[ShortfallPlace, ...]) -> list[str]:
+    """_shortfall_keys of the firm's shortfalls, from their places."""
+    keys = _keys
+    found = []
+    for p in places:
+        key = keys.get(p)
+        if key is None:
+            key = f"{p.criterion}/{p.indicator}.{p.item}:{p.code}" if p.item else f"{p.criterion}:{p.code}"
+            if len(keys) >= KEYS_KEPT:
+                keys.clear()
+            keys[p] = key
+        found.append(key)
+    return list(dict.fromkeys(found))
+
+
+def summarise_rows(assessor: Assessor, rows: Sequence[int], profiles: Sequence[Profile]) -> list[FirmSummary]:
+    """summarise(row, assessment) of each profile's assessment, without the assessments (the row path:
+    `Assessor.rows_many`, engine/rows.py) — equal field by field (tests/test_rows.py)."""
+    firms = assessor.rows_many(profiles, messages=MAIN_SHORTFALLS)
+    # no reference cycles here either (see Assessor._planned): the cyclic collector would only re-scan
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return [summary_of_row(row, firm) for row, firm in zip(rows, firms, strict=True)]
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def summary_of_row(row: int, firm: Row) -> FirmSummary:
+    """summarise(row, assessment) of the firm's assessment, from its row (`Assessor.rows_many` with
+    messages=MAIN_SHORTFALLS)."""
+    decision = firm.decision
+    messages = [m for m in firm.messages if m]
+    verdict = decision.verdict
+    summary = FirmSummary(
+        row=row,
+        name=firm.name,
+        credit_code=firm.credit_code,
+        town=firm.town,
+        verdict=verdict,
+        verdict_label=decision.verdict_label or {"zh": verdict, "en": verdict},
+        readiness=firm.readiness,
+        innovation_min=firm.innovation_min,
+        innovation_max=firm.innovation_max,
+        rules_version=decision.rules_version,
+        outcomes=dict(decision.outcomes),
+        gaps=firm.gaps,
+        failing=list(decision.failing),
+        unknown=list(decision.unknown),
+        shortfall_keys=_row_shortfall_keys(firm.shortfalls),
+        main_shortfalls={"zh": "；".join(m["zh"] for m in messages), "en": "; ".join(m["en"] for m in messages)},
+        borderline=row_borderline_reasons(firm),
+    )
+    place = firm.ladder
+    if place is not None:  # tier_fields of the assessment's ladder
+        summary.tier = place.highest
+        summary.tier_title = place.highest_title
+        summary.next_tier = place.next_tier
+        summary.next_tier_title = place.next_title
+        summary.tiers_met = list(place.met)
+    return summary
 
 
 PLAN_FIRST_STEPS = 3

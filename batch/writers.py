@@ -13,6 +13,7 @@ leading apostrophe. Numbers stay numbers (a negative net asset is a number, not 
 import csv
 import json
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -152,6 +153,39 @@ class BatchNotes:
     ignored_columns: list[str] = field(default_factory=list)
 
 
+class _Tallied:
+    """Stands for a results row's summary that was tallied where the row was scored (batch.run's workbook
+    lane): the outcome is assessed and its row comes rendered, but its FirmSummary did not cross to this
+    process — its counts arrive with its chunk's PoolTally (XlsxOutcomeWriter.add_tally)."""
+
+    def __reduce__(self) -> str:  # unpickled as this module's one instance (a reference, a few bytes)
+        return "TALLIED"
+
+    def __repr__(self) -> str:
+        return "TALLIED"
+
+
+TALLIED: Any = _Tallied()
+
+
+def merge_tally(into: PoolTally, part: PoolTally) -> None:
+    """`part`'s counts added to `into`, as if its summaries had been added one by one after `into`'s: every
+    counter keeps the order in which its keys first appeared (the summary sheet lists ties in that order)."""
+    into.assessed += part.assessed
+    into.with_errors += part.with_errors
+    into.borderline += part.borderline
+    into.by_verdict.update(part.by_verdict)
+    for verdict, label in part.verdict_labels.items():
+        into.verdict_labels.setdefault(verdict, label)
+    for town, counts in part.by_town.items():
+        into.by_town.setdefault(town, Counter()).update(counts)
+    into.shortfalls.update(part.shortfalls)
+    into.rules_versions.update(part.rules_versions)
+    into.tiers.highest.update(part.tiers.highest)
+    into.tiers.met.update(part.tiers.met)
+    into.tiers.with_ladder += part.tiers.with_ladder
+
+
 class OutcomeWriter(Protocol):
     def write(self, outcome: RowOutcome) -> None: ...
     def close(self, notes: BatchNotes) -> None: ...
@@ -203,7 +237,8 @@ class XlsxOutcomeWriter:
         rendered = outcome.rendered if self.columns is result_columns() else None
         if outcome.summary is not None:
             summary = outcome.summary
-            self.tally.add(summary)
+            if summary is not TALLIED:
+                self.tally.add(summary)
             if rendered is not None:
                 row, _, coaching = rendered.partition(ROW_BREAK)
             else:
@@ -221,6 +256,10 @@ class XlsxOutcomeWriter:
             else:
                 for values in error_rows(outcome):
                     self.errors.append(values)
+
+    def add_tally(self, part: PoolTally) -> None:
+        """The counts of a chunk whose summaries were tallied where it was scored (their outcomes: TALLIED)."""
+        merge_tally(self.tally, part)
 
     def close(self, notes: BatchNotes) -> None:
         SummarySheet(self, notes).write()

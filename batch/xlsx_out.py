@@ -53,29 +53,44 @@ _INFINITE = (float("inf"), float("-inf"))
 
 def render_cells(values: Sequence[Any], style: int = 0) -> str:
     """One row's cells as SpreadsheetML, with ROW_MARK where the row number goes."""
-    parts = []
+    parts: list[str] = []
+    append = parts.append
     styled = f' s="{style}"' if style else ""
+    rendered = _RENDERED
     for index, value in enumerate(values):
         if value is None:
             continue
         kind = type(value)
         if kind is str:
-            text = value
+            key = (index, value, style)
+            cell = rendered.get(key)
+            if cell is None:
+                cell = _text_cell(index, value, style, styled)
+                if len(rendered) < RENDERED_CELLS:
+                    rendered[key] = cell
+            append(cell)
         elif kind is int or (kind is float and value == value and value not in _INFINITE):
-            parts.append(f"{_CELL_START[index]}{styled}><v>{value!r}</v></c>")
-            continue
+            append(f"{_CELL_START[index]}{styled}><v>{value!r}</v></c>")
         elif isinstance(value, bool):
-            text = TRUE_FALSE[0] if value else TRUE_FALSE[1]
+            append(_text_cell(index, TRUE_FALSE[0] if value else TRUE_FALSE[1], style, styled))
         elif isinstance(value, int | float) and value == value and value not in _INFINITE:
-            parts.append(f"{_CELL_START[index]}{styled}><v>{value!r}</v></c>")
-            continue
+            append(f"{_CELL_START[index]}{styled}><v>{value!r}</v></c>")
         else:
-            text = str(value)
-        quoted = styled if style or not text.startswith(FORMULA_STARTS) else f' s="{QUOTED_STYLE}"'
-        if len(text) > MAX_CELL_CHARS or _NEEDS_CARE.search(text):
-            text = _text(text)
-        parts.append(f'{_CELL_START[index]} t="inlineStr"{quoted}><is><t xml:space="preserve">{text}</t></is></c>')
+            append(_text_cell(index, str(value), style, styled))
     return "".join(parts)
+
+
+# A text cell by (column, text, style), rendered once: most of a results row repeats from row to row (outcome
+# labels, verdicts, tiers, shortfall texts). Bounded: once full, new texts are rendered each time.
+RENDERED_CELLS = 4_096
+_RENDERED: dict[tuple[int, str, int], str] = {}
+
+
+def _text_cell(index: int, text: str, style: int, styled: str) -> str:
+    quoted = styled if style or not text.startswith(FORMULA_STARTS) else f' s="{QUOTED_STYLE}"'
+    if len(text) > MAX_CELL_CHARS or _NEEDS_CARE.search(text):
+        text = _text(text)
+    return f'{_CELL_START[index]} t="inlineStr"{quoted}><is><t xml:space="preserve">{text}</t></is></c>'
 
 
 @dataclass

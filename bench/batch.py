@@ -4,7 +4,9 @@ RSS of the whole process tree (the parent and its scoring processes, summed), an
 spent per profile — which depends far less than the wall-clock rate on what else the machine runs.
 
 HNTE_BENCH_BATCH_ROWS sets the number of profiles (default 100,000); the input workbook is kept in
-var/bench/ and reused, since writing it is not what is measured.
+var/bench/ and reused, since writing it is not what is measured. Before the end-to-end runs, the CPU per
+row of each step around the engine (reading, validating, rendering, crossing to the parent, writing) is
+measured in this process (`phase_costs`): those figures move far less with the machine's load.
 """
 
 import os
@@ -125,6 +127,94 @@ def reader_cost(source: Path, chunks: int = 8, rounds: int = 3) -> dict[str, flo
     return best
 
 
+def phase_costs(source: Path, chunks: int = 8, rounds: int = 3) -> dict[str, float]:
+    """CPU per row of each step around the engine, in this process, best of `rounds` (the cyclic GC off, as
+    in a scoring process): reading the sheet (the parent's inflating and cutting, a scoring process's parsing
+    and cell reading), validating, rendering the workbook rows, what crosses back to the parent (pickled in
+    the scoring process, unpickled in the parent) and the parent's writing of the workbook. The engine
+    (assess_many + summarise) is timed on the first round only: later rounds would find its signature cache
+    warm."""
+    import gc
+    import pickle
+
+    from batch.cells import read_row
+    from batch.outcome import RowOutcome
+    from batch.readers import open_source
+    from batch.run import score_for_workbook
+    from batch.scoring import ScoringRequest
+    from batch.triage import PoolTally, summarise
+    from batch.writers import BatchNotes, XlsxOutcomeWriter, render_outcome
+    from batch.xlsx_in import book_tables, parse_chunk, sheet_chunks
+    from engine import ProfileInvalid, default_assessor, validate_profile
+
+    opened = open_source(source)
+    opened.close()
+    assert opened.sheet is not None
+    sheet = opened.sheet
+    keys = tuple(opened.keys)
+    request = ScoringRequest(format="xlsx", keys=keys, render_results=True, sheet=sheet, plan=False)
+    tables = book_tables(sheet.path)
+    assessor = default_assessor()
+    costs: dict[str, list[float]] = {}
+    rows = 0
+    frozen = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        for round_number in range(rounds):
+            clock = time.process_time()
+
+            def lap(name: str) -> None:
+                nonlocal clock
+                now = time.process_time()
+                costs.setdefault(name, []).append(now - clock)
+                clock = now
+
+            units = [chunk for _, chunk in zip(range(chunks), sheet_chunks(sheet), strict=False)]
+            lap("parent: inflate and cut the sheet")
+            parsed = [parse_chunk(sheet, chunk, tables)[0] for chunk in units]
+            lap("read: parse the rows' XML")
+            rows = sum(len(rows_of) for rows_of in parsed)
+            readings = [read_row(keys, cells) for rows_of in parsed for _, cells in rows_of]
+            lap("read: the cells")
+            profiles = []
+            for reading in readings:
+                try:
+                    profiles.append(validate_profile(reading.profile))
+                except ProfileInvalid:
+                    pass
+            lap("validate")
+            summaries = [summarise(i, a) for i, a in enumerate(assessor.assess_many(profiles, ladder_detail=False))]
+            if round_number == 0:
+                lap("engine: assess_many + summarise (first round)")
+            clock = time.process_time()
+            for summary in summaries:
+                render_outcome(RowOutcome(row=summary.row, summary=summary))
+            lap("render the workbook rows")
+            tally = PoolTally()
+            for summary in summaries:
+                tally.add(summary)
+            lap("tally the summaries (scoring process)")
+            results = [score_for_workbook(request, chunk) for chunk in units]
+            clock = time.process_time()
+            sent = [pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL) for result in results]
+            lap("IPC: pickle the chunk's result")
+            received = [pickle.loads(blob) for blob in sent]
+            lap("IPC: unpickle it (parent)")
+            writer = XlsxOutcomeWriter(FOLDER / "phases.xlsx")
+            for result in received:
+                writer.add_tally(result.tally)
+                for outcome in result.outcomes:
+                    writer.write(outcome)
+            writer.close(BatchNotes(source.name, 0, []))
+            lap("parent: write the workbook")
+    finally:
+        (FOLDER / "phases.xlsx").unlink(missing_ok=True)
+        if frozen:
+            gc.enable()
+    return {name: min(times) / rows for name, times in costs.items()}
+
+
 def main() -> None:
     print(f"batch: {ROWS:,} synthetic profiles, .xlsx in and out (hnte batch, end to end)")
     source = input_workbook(ROWS)
@@ -133,6 +223,11 @@ def main() -> None:
         "  parsing the sheet's rows, one process: "
         + ", ".join(f"{name} {seconds * 1e6:,.0f} µs/row" for name, seconds in reading.items())
     )
+    phases = phase_costs(source)
+    around = sum(seconds for name, seconds in phases.items() if not name.startswith("engine"))
+    print(f"  CPU per row by step, one process (best of 3), {around * 1e6:,.0f} µs around the engine:")
+    for name, seconds in phases.items():
+        print(f"    {name:<44} {seconds * 1e6:7.1f} µs")
     results = {}
     cores = len(os.sched_getaffinity(0))
     for workers in WORKERS:

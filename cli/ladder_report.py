@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.citations import cite
+from engine.detail import is_summary
 from engine.ladder import explaining
 from engine.ladder_views import text_of
 
@@ -83,6 +84,8 @@ def render_ladder(assessment: dict[str, Any], lang: str = "zh") -> list[Renderab
     ladder = assessment.get("ladder")
     if not ladder:
         return []
+    if is_summary(assessment):  # the default view has no tier's criteria to show
+        raise ValueError("the report's ladder needs the ladder's detail (assess with ladder_detail=True)")
     w = WORDS[lang]
     tiers = ladder["tiers"]
     table = Table(title=w["title"], expand=True)

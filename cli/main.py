@@ -11,7 +11,7 @@ from rich.console import Console
 
 from cli.batch_commands import register as register_batch_commands
 from engine import NoPackInForce, ProfileInvalid, default_assessor, validate_profile
-from engine.detail import UnknownDetail, parse_detail, with_detail
+from engine.detail import LADDER, UnknownDetail, parse_detail, with_detail
 from engine.fields import field_for
 
 app = typer.Typer(help="高新技术企业申报预诊断 / HNTE pre-diagnosis", no_args_is_help=True, add_completion=False)
@@ -61,7 +61,11 @@ def assess(
     lang: Annotated[Lang, typer.Option("--lang", help="报告语言 / report language")] = Lang.zh,
     detail: Annotated[
         str | None,
-        typer.Option("--detail", help="json: ladder = 每一层级的全部条件 / every tier's criteria (docs/ladder.md)"),
+        typer.Option(
+            "--detail",
+            help="json: ladder = 完整的培育层级（各层级条件、下一层级所缺条件）/ the whole ladder: every tier's "
+            "criteria, what the next tier lacks (docs/ladder.md)",
+        ),
     ] = None,
 ) -> None:
     """评估一家企业 / Assess one firm. Exit 0 for any verdict, 2 for invalid input."""
@@ -72,7 +76,9 @@ def assess(
         raise typer.Exit(2) from None
     try:
         profile = validate_profile(_read(source))
-        assessment = default_assessor().assess(profile)
+        # the text report shows the whole ladder; the JSON's default view needs none of its detail
+        ladder_detail = format is Format.text or LADDER in details
+        assessment = default_assessor().assess_many([profile], ladder_detail=ladder_detail)[0]
     except ProfileInvalid as invalid:
         print_field_errors(invalid.errors)
         raise typer.Exit(2) from None

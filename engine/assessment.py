@@ -125,6 +125,19 @@ def _texts(view: RuleView, actual: Any, gap: Any, extra: dict[str, Any]) -> dict
     return {"zh": view.message.zh.format_map(zh), "en": view.message.en.format_map(en)}
 
 
+def message_extra(derived: Derived, low: int, high: int) -> dict[str, Any]:
+    """What a national criterion's entry reads besides the facts: the innovation range, the window's words."""
+    return {"innovation_min": low, "innovation_max": high, "window": window_text(derived.window.years)}
+
+
+def raw_actual(view: RuleView, derived: Derived, extra: dict[str, Any]) -> Any:
+    """The value a criterion's rule names (`actual:`) as its entry reads it, before it is shown."""
+    fact = view.actual_fact
+    if fact is None:
+        return None
+    return extra[fact] if fact in extra else derived.facts.get(fact)
+
+
 class AssessmentBuilder:
     """Turns the firings of one profile into the contract's assessment."""
 
@@ -251,13 +264,43 @@ class AssessmentBuilder:
         return result
 
     # items --------------------------------------------------------------------------------------------
+    def item_shortfall_code(self, view: RuleView) -> tuple[str, bool] | None:
+        """The code of a score item's shortfall under this rule, and whether the firm's facts decide if it has
+        one (a step to the next band that may not exist); None when it has none. What `item_shortfall`
+        decides before it builds the shortfall (engine/rows.py needs no more)."""
+        rule_id = view.rule_id
+        item = self.items[id(view)]
+        if rule_id != "missing" and view.shortfall is None:
+            if item.limit is None or (view.points or (0, 0))[1] >= item.limit or rule_id == "undefined":
+                return None
+        if item.static_shortfall is not None:
+            return item.static_shortfall["code"], False
+        if rule_id == "missing":
+            return "missing_data", False
+        shortfall = view.shortfall or view.target.shortfall
+        assert shortfall is not None
+        return shortfall.code, view.target.answers is None
+
+    def item_step(self, view: RuleView, derived: Derived) -> tuple[str | None, Any] | None:
+        """The step of a score item to its next band, for its shortfall: (None, transformations) or (">=" or
+        ">", growth rate); None when there is none (then the item has no shortfall)."""
+        shortfall = view.shortfall or view.target.shortfall
+        assert shortfall is not None
+        steps = self.band_steps.get(view.target_id, [])
+        if shortfall.gap == "transformations_to_next_band":
+            quantity = transformations_to_next_band(derived, steps)
+            return None if quantity is None else (None, quantity)
+        bound = growth_rate_next_band(derived, view.target_id, steps)
+        if bound is None or bound[1] is None:
+            return None
+        return bound
+
     def item_shortfall(self, view: RuleView, derived: Derived) -> dict[str, Any] | None:
+        if self.item_shortfall_code(view) is None:
+            return None
         rule_id = view.rule_id
         high = (view.points or (0, 0))[1]
         item = self.items[id(view)]
-        if rule_id != "missing" and view.shortfall is None:
-            if item.limit is None or high >= item.limit or rule_id == "undefined":
-                return None
         if item.static_shortfall is not None:
             return item.static_shortfall
         target = view.target
@@ -299,24 +342,19 @@ class AssessmentBuilder:
                     "unit": r.unit,
                 },
             }
-        steps = self.band_steps.get(view.target_id, [])
-        quantity: Any
-        if shortfall.gap == "transformations_to_next_band":
-            quantity = transformations_to_next_band(derived, steps)
+        step = self.item_step(view, derived)
+        if step is None:
+            return None
+        op, quantity = step
+        if op is None:
             gap_zh = gap_en = str(quantity)
         else:
-            bound = growth_rate_next_band(derived, view.target_id, steps)
-            if bound is None:
-                return None
-            op, quantity = bound
             percent = format_value(quantity, "ratio")[0]
             gap_zh, gap_en = (
                 (f"不低于 {percent}", f"of at least {percent}")
                 if op == ">="
                 else (f"高于 {percent}", f"above {percent}")
             )
-        if quantity is None:
-            return None
         return {
             **base,
             "code": shortfall.code,
@@ -435,11 +473,7 @@ class AssessmentBuilder:
     ) -> dict[str, Any]:
         """The assessment of one profile from the decisive rule of every target (engine/evaluator.py)."""
         indicators, low, high = self.innovation(decided, derived)
-        extra: dict[str, Any] = {
-            "innovation_min": low,
-            "innovation_max": high,
-            "window": window_text(derived.window.years),
-        }
+        extra = message_extra(derived, low, high)
         criteria: dict[str, Any] = {}
         shortfalls: list[dict[str, Any]] = []
         progress: list[float] = []

@@ -6,7 +6,7 @@ import datetime as dt
 import gc
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from engine import tallies
 from engine.assessment import AssessmentBuilder
@@ -16,10 +16,12 @@ from engine.facts import FactPlan, FactsMemo, derivable
 from engine.ladder import LadderEvaluator, SummaryMemo
 from engine.pack import RulePack, load_packs, pack_in_force
 from engine.profile import Profile
+from engine.rows import Row, RowBuilder
 from engine.runtime import DurableRuntime
 
 HNTE_FAMILY = "hnte-national"
 BATCH_SIZE = 500
+T = TypeVar("T")
 
 
 class Assessor:
@@ -39,6 +41,7 @@ class Assessor:
         self._compiled: dict[tuple[str, dt.date | None], CompiledPack] = {}
         self._by_key: dict[str, tuple[CompiledPack, AssessmentBuilder]] = {}
         self._runs: dict[str, PackRun] = {}
+        self._rows: dict[str, RowBuilder] = {}
         self._lock = threading.RLock()
         self.evaluator = Evaluator(self.runtime)
         # the facts any loaded pack reads, derived in one pass per profile (engine/facts.py)
@@ -61,6 +64,7 @@ class Assessor:
                 builder = AssessmentBuilder(compiled)
                 self._by_key[compiled.key] = (compiled, builder)
                 self._runs[compiled.key] = PackRun(compiled, builder.views, tallies.for_pack(compiled, {}), derivable)
+                self._rows[compiled.key] = RowBuilder(builder)
             return self._by_key[compiled.key]
 
     def assess(self, profile: Profile, pack: RulePack | None = None) -> dict[str, Any]:
@@ -96,12 +100,21 @@ class Assessor:
         tier packs unchanged (the national results equal) is not run through them again."""
         return self._planned(profiles, pack, lambda c, b, chunk: self._decide(c, b, chunk, memo, summaries))
 
+    def rows_many(
+        self, profiles: Sequence[Profile], pack: RulePack | None = None, *, messages: int
+    ) -> list[Row]:
+        """What a workbook row and the pool view show of each profile (engine/rows.py), in the order of
+        `profiles`, without building the assessments: the rules fire exactly as for `assess_many`, and the
+        row holds what `batch.triage.summarise` reads of the assessment — the messages of the first
+        `messages` shortfalls (failing criteria, then unknown ones, then score items)."""
+        return self._planned(profiles, pack, lambda c, b, chunk: self._row_run(c, b, chunk, messages))
+
     def _planned(
         self,
         profiles: Sequence[Profile],
         pack: RulePack | None,
-        run: Callable[[CompiledPack, AssessmentBuilder, list[Profile]], list[dict[str, Any]]],
-    ) -> list[dict[str, Any]]:
+        run: Callable[[CompiledPack, AssessmentBuilder, list[Profile]], list[T]],
+    ) -> list[T]:
         plans: dict[str, list[int]] = {}
         builders: dict[str, tuple[CompiledPack, AssessmentBuilder]] = {}
         for index, profile in enumerate(profiles):
@@ -109,7 +122,7 @@ class Assessor:
             compiled, builder = self.compiled(chosen, profile.application_date)
             plans.setdefault(compiled.key, []).append(index)
             builders[compiled.key] = (compiled, builder)
-        results: list[dict[str, Any]] = [{} for _ in profiles]
+        results: list[Any] = [None] * len(profiles)
         # An assessment is a tree of small dicts with no reference cycles: refcounting frees them, and the
         # cyclic collector would only re-scan every live object of the process, batch after batch.
         collecting = gc.isenabled()
@@ -138,6 +151,19 @@ class Assessor:
         if self.ladder is not None:
             self.ladder.attach(profiles, derived, assessments, ladder_detail)
         return assessments
+
+    def _row_run(
+        self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile], messages: int
+    ) -> list[Row]:
+        derived = [self.facts.derive(profile, compiled.answer_fields) for profile in profiles]
+        decided = self.evaluator.run(self._runs[compiled.key], [d.facts for d in derived])
+        make = self._rows[compiled.key].row
+        rows = [make(d, p, chosen, messages) for d, p, chosen in zip(derived, profiles, decided, strict=True)]
+        if self.ladder is not None:
+            places = self.ladder.places(profiles, derived, [row.national for row in rows])
+            for row, place in zip(rows, places, strict=True):
+                row.ladder = place
+        return rows
 
     def _decide(
         self,

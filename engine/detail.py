@@ -1,21 +1,22 @@
 """How much of an assessment a client gets: the contract's fields always, the ladder's detail on request.
 
-An assessment with every tier's criteria, routes and score is some 45 kB of JSON, most of it the ladder's
+An assessment with every tier's criteria, routes and score is some 60 kB of JSON, most of it the ladder's
 explanations that a page or a workbook shows only when asked. The default view keeps every field of
-contract v1 (docs/contract.md) as it is and, of the ladder (docs/ladder.md), what places the firm: each
-tier's status, title, rank, route and upkeep dates, the highest tier, the next tier with what it still
-lacks (a national criterion by its id and outcome: its entry is in `criteria`), the summary and the rule
-versions, the five pools with their status and tiers, and each monitored item's outcome. `detail=ladder`
-(HTTP `?detail=ladder`, CLI `--detail ladder`) gives the whole ladder: each tier's criteria, routes and score,
-the pools' note and citation, and each monitored item's message, citation and convention too.
+contract v1 (docs/contract.md) as it is — for a firm failing many items those alone come near 20 kB — and,
+of the ladder (docs/ladder.md), only what places the firm: `highest_tier`, `summary` (each tier's status),
+`next_tier` named by its `id`, `status` and `route`, and `"detail": "summary"`. `detail=ladder` (HTTP
+`?detail=ladder`, CLI `--detail ladder`) gives the whole ladder: each tier's title, labels, criteria, routes,
+score, targets and upkeep dates, the next tier's title and what it lacks (`failing`), the rule versions,
+the families not loaded, the pools and the monitored items.
 """
 
 from typing import Any
 
 LADDER = "ladder"
 DETAILS = (LADDER,)
-# the keys of a tier kept in the default view; the rest (criteria, routes, score, targets …) is detail
-TIER_KEYS = ("status", "status_label", "title", "rank", "rules_version", "route", "example", "upkeep")
+# the next tier's keys in the default view; its title and `failing` (what it lacks) are detail
+NEXT_KEYS = ("id", "status", "route")
+SUMMARY = "summary"  # the default view's mark (`ladder.detail`)
 
 
 class UnknownDetail(ValueError):
@@ -36,40 +37,16 @@ def parse_detail(value: str | None) -> frozenset[str]:
     return chosen
 
 
-def _tier_summary(tier: dict[str, Any]) -> dict[str, Any]:
-    return {key: tier[key] for key in TIER_KEYS if key in tier}
-
-
-tier_summary = _tier_summary  # the engine builds the default view's tiers with it (engine/ladder.py)
-
-
-def _next_tier(next_tier: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A national criterion the next tier lacks is named with its outcome; the whole entry is the
-    assessment's own `criteria[id]`, already in the view."""
+def next_summary(next_tier: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The next tier as the default view names it (engine/ladder.py builds it with this too)."""
     if next_tier is None:
         return None
-    failing = [
-        {key: entry[key] for key in ("id", "source", "passed", "gap")} if "source" in entry else entry
-        for entry in next_tier["failing"]
-    ]
-    return {**next_tier, "failing": failing}
+    return {key: next_tier[key] for key in NEXT_KEYS}
 
 
-def _pools(pools: dict[str, Any] | None) -> dict[str, Any] | None:
-    if pools is None:
-        return None
-    return {"title": pools["title"], "pools": pools["pools"]}
-
-
-def _monitoring(monitoring: dict[str, Any] | None) -> dict[str, Any] | None:
-    if monitoring is None:
-        return None
-    criteria = {key: {"passed": item["passed"], "title": item["title"]} for key, item in monitoring["criteria"].items()}
-    kept = ("title", "rules_version", "last_plan", "effective_until")  # an ended plan's items are for reference
-    return {
-        **{key: monitoring[key] for key in kept if key in monitoring},
-        "criteria": criteria,
-    }
+def summary_ladder(highest: str | None, next_tier: dict[str, Any] | None, summary: dict[str, str]) -> dict[str, Any]:
+    """The default view's ladder; one function, so that the engine's and `with_detail`'s are the same."""
+    return {"highest_tier": highest, "next_tier": next_summary(next_tier), "summary": summary, "detail": SUMMARY}
 
 
 def with_detail(assessment: dict[str, Any], detail: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -85,21 +62,14 @@ def with_detail(assessment: dict[str, Any], detail: frozenset[str] = frozenset()
     if ladder is None or LADDER in detail:
         return assessment
     view = dict(assessment)
-    view["ladder"] = {
-        **{key: value for key, value in ladder.items() if key != "tiers"},
-        "next_tier": _next_tier(ladder.get("next_tier")),
-        **({"pools": _pools(ladder["pools"])} if "pools" in ladder else {}),
-        **({"monitoring": _monitoring(ladder["monitoring"])} if "monitoring" in ladder else {}),
-        "tiers": {tier_id: _tier_summary(tier) for tier_id, tier in ladder["tiers"].items()},
-        "detail": "summary",
-    }
+    view["ladder"] = summary_ladder(ladder["highest_tier"], ladder["next_tier"], ladder["summary"])
     return view
 
 
 def is_summary(assessment: dict[str, Any]) -> bool:
     """An assessment made without the ladder's detail (`Assessor.assess_many(..., ladder_detail=False)`)."""
     ladder = assessment.get("ladder")
-    return ladder is not None and ladder.get("detail") == "summary"
+    return ladder is not None and ladder.get("detail") == SUMMARY
 
 
 def summary_view(ladder: dict[str, Any]) -> dict[str, Any]:

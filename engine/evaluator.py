@@ -10,23 +10,38 @@ For each group it
 3. keeps, per profile and target, the decisive rule that fired (not-applicable wins, then failing, then
    unknown, else the first fired), as the pack's *view* of that rule (whatever its output needs).
 
+That is the run of one representative profile per *run signature*. A tally is a function of the views
+decided before it, so which rules fire in every group — and every tally added — depends only on where
+each fact from outside the pack lies relative to the constants its groups compare it with: the signature
+(engine/signature.py) over every group's conditions at once, tallies left out. Profiles whose run
+signature was seen before (in any batch) get that run's views and tallies without a group being run;
+only the others go through the groups (durable-rules deciding, as above). With the runtime's cache off
+(the reference path) every profile runs through every group.
+
 Nothing here knows a pack, a tier or a criterion: what is added between groups comes from the pack's
 declarations (engine/tallies.py builds the tallies from them), what a rule means from its view.
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Protocol
 
 from engine.compiler import CompiledGroup, CompiledPack
 from engine.pack import PackError
 from engine.runtime import DurableRuntime, RulesEngineError
-from engine.signature import ABSENT
+from engine.signature import ABSENT, Signature
 from engine.tallies import NOT_APPLICABLE, Tally
 
 OUTCOME = {True: "passed", False: "failed", None: "unknown"}
 _DECISIVE = (NOT_APPLICABLE, "failed", "unknown")
 DECIDED_CACHE_LIMIT = 100_000  # distinct firings kept per pack run (the firings of a signature are shared)
+RUNS_CACHE_LIMIT = 100_000  # run signatures kept per pack run (~1 kB each); then anew
+# A pack whose profiles rarely share a run signature (the national pack: its items' bands combine into
+# nearly one signature per firm) would pay the signature and gain nothing: every PROBE profiles the share
+# that found their run is checked, and below MIN_SHARE the pack runs staged for the next PAUSE profiles.
+PROBE, MIN_SHARE, PAUSE = 2_000, 0.5, 20_000
+STAGE_CACHE_LIMIT = 10_000  # group signatures kept per stage (as the runtime keeps per ruleset); then anew
 
 
 class RuleOutcome(Protocol):
@@ -64,6 +79,7 @@ class Stage:
     group: CompiledGroup
     tallies: tuple[Tally, ...]
     absent: tuple[Any, ...]  # one ABSENT per fact name: the default of the distinct-facts key
+    signature: Signature  # the group's firing signature (engine/signature.py)
 
 
 class PackRun:
@@ -82,7 +98,7 @@ class PackRun:
         self.compiled = compiled
         self.views = views
         self.stages = tuple(
-            Stage(group, tuple(before), (ABSENT,) * len(group.fact_names))
+            Stage(group, tuple(before), (ABSENT,) * len(group.fact_names), Signature(group.definition))
             for group, before in zip(compiled.groups, tallies, strict=True)
         )
         if given is not None:
@@ -96,6 +112,18 @@ class PackRun:
                     )
         # (group index, rule names fired) → the decisive view per target, in firing order (shared: read-only)
         self._decided: dict[tuple[int, tuple[str, ...]], dict[str, Any]] = {}
+        tallied = frozenset().union(*(tally.provides for stage in self.stages for tally in stage.tallies))
+        every_rule = {
+            f"{index}/{name}": rule
+            for index, group in enumerate(compiled.groups)
+            for name, rule in group.definition.items()
+        }
+        self.signature = Signature(every_rule, tallied)
+        # run signature → (the decisive view per target, the tallies added), shared: read-only
+        self.runs: dict[tuple[Any, ...], tuple[dict[str, Any], dict[Any, Any]]] = {}
+        # per stage: the group's signature → its decisive views (shared: read-only)
+        self.stage_views: list[dict[tuple[Any, ...], dict[str, Any]]] = [{} for _ in self.stages]
+        self.looked = self.found = self.paused = 0  # profiles looked up / found since the last probe; to skip
 
     def decided_by(self, stage: int, names: tuple[str, ...]) -> dict[str, Any]:
         key = (stage, names)
@@ -127,28 +155,95 @@ class Evaluator:
     def run(self, run: PackRun, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Every group of the pack over `facts` (one dict per profile, which gains the tallies); the decisive
         view per target for each profile, in the order the groups decided them."""
+        if not self.runtime.cache or run.paused > 0:
+            run.paused = max(run.paused - len(facts), 0)
+            return self.staged(run, facts)
+        keys = list(map(run.signature.of, facts))
+        known = run.runs
+        entries: dict[tuple[Any, ...], tuple[dict[str, Any], dict[Any, Any]]] = {}
+        unseen: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for key, values in zip(keys, facts, strict=True):
+            if key not in entries:
+                entry = known.get(key)
+                if entry is not None:
+                    entries[key] = entry
+                elif key not in unseen:
+                    unseen[key] = values
+        run.looked += len(facts)
+        run.found += len(facts) - len(unseen)
+        if run.looked >= PROBE:
+            if run.found < MIN_SHARE * run.looked:
+                run.paused = PAUSE
+            run.looked = run.found = 0
+        if unseen:
+            representatives = list(unseen.values())
+            before = [len(values) for values in representatives]
+            decided = self.staged(run, representatives)
+            if len(known) + len(unseen) > RUNS_CACHE_LIMIT:
+                known.clear()
+            for key, values, count, chosen in zip(unseen, representatives, before, decided, strict=True):
+                # the tallies are the facts the run added (dicts keep insertion order: they come last)
+                added = dict(islice(values.items(), count, None))
+                entries[key] = known[key] = (chosen, added)
+        results: list[dict[str, Any]] = []
+        for key, values in zip(keys, facts, strict=True):
+            chosen, added = entries[key]
+            values.update(added)
+            results.append(dict(chosen))
+        return results
+
+    def staged(self, run: PackRun, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """`run` without the run-signature cache: every group over every profile of `facts`."""
         decided: list[dict[str, Any]] = [{} for _ in facts]
-        fire: Callable[[CompiledGroup, list[dict[str, Any]]], list[tuple[str, ...]]] = self.runtime.fire
         for index, stage in enumerate(run.stages):
             for tally in stage.tallies:
                 add = tally.add
                 for values, chosen in zip(facts, decided, strict=True):
                     add(values, chosen)
-            # profiles with the same facts get the same firings: each distinct set goes to the runtime once
-            # (which reads the group's facts of it: signature-cached, engine/runtime.py)
-            names = stage.group.fact_names
-            absent = stage.absent
-            slots: list[int] = []
-            distinct: dict[tuple[Any, ...], int] = {}
-            batch: list[dict[str, Any]] = []
-            for values in facts:
-                key = tuple(map(values.get, names, absent))
-                slot = distinct.get(key)
-                if slot is None:
-                    slot = distinct[key] = len(batch)
-                    batch.append(values)
-                slots.append(slot)
-            outcomes = [run.decided_by(index, fired) for fired in fire(stage.group, batch)]
-            for chosen, slot in zip(decided, slots, strict=True):
-                chosen.update(outcomes[slot])
+            if self.runtime.cache:
+                views = self._by_signature(run, index, facts)
+            else:
+                views = self._by_facts(run, index, facts)
+            for chosen, found in zip(decided, views, strict=True):
+                chosen.update(found)
         return decided
+
+    def _by_signature(self, run: PackRun, index: int, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The decisive views of stage `index` for each profile, by the group's signature: a signature seen
+        before gets its views at once; the others go to the runtime (signature-cached, engine/runtime.py,
+        durable-rules deciding for those it has not seen)."""
+        stage = run.stages[index]
+        known = run.stage_views[index]
+        keys = list(map(stage.signature.of, facts))
+        views: list[dict[str, Any] | None] = list(map(known.get, keys))
+        unseen: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for key, found, values in zip(keys, views, facts, strict=True):
+            if found is None and key not in unseen:
+                unseen[key] = values
+        if unseen:
+            if len(known) + len(unseen) > STAGE_CACHE_LIMIT:
+                known.clear()
+            fired = self.runtime.fire(stage.group, list(unseen.values()))
+            for key, names in zip(unseen, fired, strict=True):
+                known[key] = run.decided_by(index, names)
+            views = [known[key] if found is None else found for key, found in zip(keys, views, strict=True)]
+        return views  # type: ignore[return-value]
+
+    def _by_facts(self, run: PackRun, index: int, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The reference path's: profiles with the same facts for the group get the same firings; each
+        distinct set goes to durable-rules once (no signature anywhere)."""
+        stage = run.stages[index]
+        names = stage.group.fact_names
+        absent = stage.absent
+        slots: list[int] = []
+        distinct: dict[tuple[Any, ...], int] = {}
+        batch: list[dict[str, Any]] = []
+        for values in facts:
+            key = tuple(map(values.get, names, absent))
+            slot = distinct.get(key)
+            if slot is None:
+                slot = distinct[key] = len(batch)
+                batch.append(values)
+            slots.append(slot)
+        outcomes = [run.decided_by(index, fired) for fired in self.runtime.fire(stage.group, batch)]
+        return [outcomes[slot] for slot in slots]

@@ -18,7 +18,7 @@ from typing import Any
 from engine import tallies
 from engine.assessment import NationalResults
 from engine.compiler import CompiledPack, compile_pack
-from engine.detail import summary_view, tier_summary
+from engine.detail import summary_ladder
 from engine.evaluator import Evaluator, PackRun
 from engine.facts import FactPlan, Facts, Provider, derivable
 from engine.ladder_views import CACHE_LIMIT, entry_of
@@ -40,8 +40,8 @@ class TierPlan:
     labels: dict[str, dict[str, str]]
     states_key: tuple[str, str]  # where the evaluator keeps the tier's route states among the facts
     cache: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
-    # the default view's tier (status, route …) per (status, route) when it has no upkeep dates: shared
-    heads: dict[tuple[str, str | None], dict[str, Any]] = field(default_factory=dict)
+    # what the default view reads of a tier ({"status": …}), one shared dict per status
+    heads: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -142,6 +142,8 @@ class LadderEvaluator:
         self.evaluator = Evaluator(runtime)
         # what reaches a tier pack from outside it: the national results, other tier packs' exports
         self._exported = set(NATIONAL_RESULTS)
+        # (date, tier statuses) → the highest and the next tier with their titles (`places`)
+        self._places: dict[tuple[dt.date, tuple[str, ...]], tuple[Any, ...]] = {}
         for pack in packs:
             self._exported |= {outcome_fact(t) for t in pack.targets()} | {f"{t}_status" for t in pack.tiers}
 
@@ -282,7 +284,7 @@ class LadderEvaluator:
                         states = lf.values.get(tier.states_key)
                         tiers[i][tier.tier_id] = _tier_head(tier, lf, chosen, states, profiles[i])
                         deferred[i][tier.tier_id] = (pp, tier, lf, chosen, states, profiles[i])
-                    # the ladder's targets are not in the default view; the monitoring section is
+                    # neither the ladder's targets nor the monitoring section are in the default view
                 else:
                     for tier in pp.tiers:
                         states = lf.values.get(tier.states_key)
@@ -294,7 +296,7 @@ class LadderEvaluator:
                             tiers[i][tier_id] = {**tiers[i][tier_id], "last_plan_targets": _last_plan(pp, extra)}
                         else:
                             tiers[i][tier_id].setdefault("targets", {}).update(extra)
-                monitoring = pp.pack.ladder.monitoring
+                monitoring = pp.pack.ladder.monitoring if detail else None  # detail only (engine/detail.py)
                 if monitoring is not None:
                     entries = {
                         c: entry_of(chosen[c], lf, parameters)
@@ -367,10 +369,61 @@ class LadderEvaluator:
                     memo.decided(profiles[index], summaries[index])
         return summaries
 
+    def places(
+        self, profiles: Sequence[Profile], derived: Sequence[Facts], national: Sequence[NationalResults]
+    ) -> "list[TierPlace]":
+        """Each profile's place on the ladder as a workbook row and the pool view show it — the statuses that
+        `decide` gives, and the highest and the next tier with their titles as `attach` places them."""
+        places: list[TierPlace] = []
+        for profile, summary in zip(profiles, self.decide(profiles, derived, national), strict=True):
+            date = profile.application_date
+            key = (date, tuple(summary.values()))
+            found = self._places.get(key)
+            if found is None:
+                if len(self._places) >= CACHE_LIMIT:
+                    self._places.clear()
+                found = self._places[key] = _place(self.plan(date), summary)
+            places.append(TierPlace(summary, *found))
+        return places
+
     @property
     def reads_readiness(self) -> bool:
         """Whether a tier rule reads the national readiness index (else a decision need not compute it)."""
         return "readiness" in self._read
+
+
+@dataclass(frozen=True, slots=True)
+class TierPlace:
+    """A profile's place on the ladder (`LadderEvaluator.places`): every tier's status (the ladder's
+    `summary`), the highest tier met and the next one, with their titles (None: no such tier)."""
+
+    summary: dict[str, str]
+    met: tuple[str, ...]  # the tiers met, in the ladder's order
+    highest: str | None
+    highest_title: dict[str, str] | None
+    next_tier: str | None
+    next_title: dict[str, str] | None
+
+
+def _place(plan: DatePlan, summary: dict[str, str]) -> tuple[Any, ...]:
+    """The highest and the next tier of `summary` with their titles, chosen as `_ladder` chooses them."""
+    met = [t for t in plan.order if summary[t] == "met"]
+    highest = met[-1] if met else None
+    floor = plan.ranks[highest] if highest else None
+    next_id = next(
+        (t for t in plan.order if summary[t] != "met" and (floor is None or plan.ranks[t] > floor)),
+        None,
+    )
+    # a tier's title as its output has it: its pack's, else the not-loaded round's
+    titles = {tier_id: tier["title"] for tier_id, tier in plan.not_loaded.items()}
+    titles.update({tier.tier_id: tier.static["title"] for pp in plan.packs for tier in pp.tiers})
+    return (
+        tuple(t for t, status in summary.items() if status == "met"),
+        highest,
+        titles[highest] if highest else None,
+        next_id,
+        titles[next_id] if next_id else None,
+    )
 
 
 class SummaryMemo:
@@ -490,35 +543,11 @@ def _tier(
 def _tier_head(
     tier: TierPlan, lf: Facts, chosen: dict[str, RuleView], states: list[str] | None, profile: Profile
 ) -> dict[str, Any]:
-    """The tier as the default view shows it — `tier_summary` of `_tier`'s output, without its entries."""
-    spec = tier.spec
-    status = chosen[spec.status].verdict or ""
-    route = None
-    if tier.routes:
-        states = states or [route_state(criteria_ids, chosen) for _, criteria_ids in tier.routes]
-        met = [route_id for (route_id, _), state in zip(tier.routes, states, strict=True) if state == "met"]
-        route = met[0] if met and status == "met" else None
-    upkeep = spec.upkeep and profile.recognition is not None
-    if not upkeep:
-        cached = tier.heads.get((status, route))
-        if cached is not None:
-            return cached
-    result: dict[str, Any] = {"status": status, "status_label": tier.labels.get(status), **tier.static}
-    if tier.routes:
-        result["route"] = route
-    if upkeep:
-        values = lf.values
-        result["upkeep"] = {
-            "certificate_date": values["certificate_date"],
-            "valid_until": values["valid_until"],
-            "reapply_year": values["expiry_year"],
-            "annual_report": {"year": values["report_year"], "due": values["report_due"]},
-        }
-        return tier_summary(result)
-    head = tier_summary(result)
-    if len(tier.heads) >= CACHE_LIMIT:
-        tier.heads.clear()
-    tier.heads[(status, route)] = head
+    """The tier as the default view needs it: its status alone (`summary`), without its entries."""
+    status = chosen[tier.spec.status].verdict or ""
+    head = tier.heads.get(status)
+    if head is None:
+        head = tier.heads[status] = {"status": status}
     return head
 
 
@@ -549,11 +578,8 @@ def _score(spec: TierSpec, values: dict[str, Any], chosen: dict[str, RuleView]) 
     }
 
 
-def _ladder(
-    plan: DatePlan, tiers: dict[str, Any], assessment: dict[str, Any], monitoring: dict[str, Any] | None
-) -> dict[str, Any]:
-    ordered = {tier_id: tiers.get(tier_id) or plan.not_loaded[tier_id] for tier_id in plan.order}
-    summary = {tier_id: tier["status"] for tier_id, tier in ordered.items()}
+def _placed(plan: DatePlan, summary: dict[str, str]) -> tuple[str | None, str | None]:
+    """The highest tier met, and the next tier: the lowest-ranked above it not met."""
     met = [t for t in plan.order if summary[t] == "met"]
     highest = met[-1] if met else None
     floor = plan.ranks[highest] if highest else None
@@ -561,6 +587,15 @@ def _ladder(
         (t for t in plan.order if summary[t] != "met" and (floor is None or plan.ranks[t] > floor)),
         None,
     )
+    return highest, next_id
+
+
+def _ladder(
+    plan: DatePlan, tiers: dict[str, Any], assessment: dict[str, Any], monitoring: dict[str, Any] | None
+) -> dict[str, Any]:
+    ordered = {tier_id: tiers.get(tier_id) or plan.not_loaded[tier_id] for tier_id in plan.order}
+    summary = {tier_id: tier["status"] for tier_id, tier in ordered.items()}
+    highest, next_id = _placed(plan, summary)
     ladder: dict[str, Any] = {
         "highest_tier": highest,
         "next_tier": _next(next_id, ordered, assessment) if next_id else None,
@@ -585,34 +620,12 @@ def _summary_ladder(
     deferred: dict[str, _Deferred],
 ) -> dict[str, Any]:
     """The default view's ladder (engine/detail.py `summary_view` of `_ladder`'s output): the tiers'
-    heads, and the full output of the next tier alone, whose criteria the view names."""
-    ordered = {tier_id: heads.get(tier_id) or tier_summary(plan.not_loaded[tier_id]) for tier_id in plan.order}
-    summary = {tier_id: tier["status"] for tier_id, tier in ordered.items()}
-    met = [t for t in plan.order if summary[t] == "met"]
-    highest = met[-1] if met else None
-    floor = plan.ranks[highest] if highest else None
-    next_id = next(
-        (t for t in plan.order if summary[t] != "met" and (floor is None or plan.ranks[t] > floor)),
-        None,
-    )
-    next_tier = None
-    if next_id:
-        full = _tier(*deferred[next_id]) if next_id in deferred else plan.not_loaded[next_id]
-        next_tier = _next(next_id, {next_id: full}, assessment)
-    ladder: dict[str, Any] = {
-        "highest_tier": highest,
-        "next_tier": next_tier,
-        "summary": summary,
-        "tiers": ordered,
-        "rules_versions": sorted({pp.version for pp in plan.packs}),
-    }
-    if plan.unavailable:
-        ladder["unavailable"] = plan.unavailable
-    if plan.pools is not None:
-        ladder["pools"] = _pools(plan.pools, summary)
-    if monitoring is not None:
-        ladder["monitoring"] = monitoring
-    return summary_view(ladder)
+    statuses, and the next tier by id, status and route (the route closest to passing, from its decided
+    rules: no tier's entries are built). The monitoring section is detail."""
+    summary = {tier_id: (heads.get(tier_id) or plan.not_loaded[tier_id])["status"] for tier_id in plan.order}
+    highest, next_id = _placed(plan, summary)
+    next_tier = _next_head(next_id, summary[next_id], deferred.get(next_id)) if next_id else None
+    return summary_ladder(highest, next_tier, summary)
 
 
 # rounds, ended plans and the pool frame -------------------------------------------------------------
@@ -714,27 +727,35 @@ def _pools(frame: dict[str, Any], summary: dict[str, str]) -> dict[str, Any]:
     return {**frame, "pools": pools}
 
 
-def _next(tier_id: str, tiers: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
-    """The next tier and what it takes: its required criteria not passed, and those of the route
-    closest to passing (the tier's `next_route`, else the fewest failing, then the fewest not passed,
-    then the first listed)."""
-    tier = tiers[tier_id]
-    criteria = tier["criteria"]
-    # a required criterion that does not apply (an upkeep check without a certificate) is not listed
-    wanted = [c for c in tier.get("required", []) if c in criteria and criteria[c]["passed"] is not True]
+def _closest_route(
+    routes: Sequence[tuple[str, Sequence[str]]], passed: dict[str, bool | None], preferred: str | None
+) -> tuple[str | None, list[str]]:
+    """The route closest to passing and its criteria not passed (`passed`: the criteria that apply):
+    the tier's `next_route`, else the fewest failing, then the fewest not passed, then the first listed."""
     route_id = None
     best: list[str] = []
     best_key: tuple[int, int] | None = None
-    preferred = tier.get("next_route")
-    for rid, route in (tier.get("routes") or {}).items():
-        short = [c for c in route["criteria"] if c in criteria and criteria[c]["passed"] is not True]
+    for rid, criteria_ids in routes:
+        short = [c for c in criteria_ids if c in passed and passed[c] is not True]
         if rid == preferred:
-            best, route_id = short, rid
-            break
+            return rid, short
         # a route that only lacks data is closer than one that fails; then the fewest not passed
-        key = (sum(criteria[c]["passed"] is False for c in short), len(short))
+        key = (sum(passed[c] is False for c in short), len(short))
         if best_key is None or key < best_key:
             best, route_id, best_key = short, rid, key
+    return route_id, best
+
+
+def _next(tier_id: str, tiers: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
+    """The next tier and what it takes: its required criteria not passed, and those of the route
+    closest to passing."""
+    tier = tiers[tier_id]
+    criteria = tier["criteria"]
+    passed = {c: entry["passed"] for c, entry in criteria.items()}
+    # a required criterion that does not apply (an upkeep check without a certificate) is not listed
+    wanted = [c for c in tier.get("required", []) if c in passed and passed[c] is not True]
+    routes = [(rid, route["criteria"]) for rid, route in (tier.get("routes") or {}).items()]
+    route_id, best = _closest_route(routes, passed, tier.get("next_route"))
     wanted += [c for c in best if c not in wanted]
     failing: list[dict[str, Any]] = []
     national = tier.get("national_criterion")
@@ -746,6 +767,23 @@ def _next(tier_id: str, tiers: dict[str, Any], assessment: dict[str, Any]) -> di
         else:
             failing.append({"id": criterion_id, **criteria[criterion_id]})
     return {"id": tier_id, "title": tier["title"], "status": tier["status"], "route": route_id, "failing": failing}
+
+
+def _next_head(tier_id: str, status: str, deferred: _Deferred | None) -> dict[str, Any]:
+    """The default view's next tier (`_next`'s id, status and route) from the tier's decided rules,
+    without building its entries. A tier not loaded (no `deferred`) has no routes."""
+    if deferred is None:
+        return {"id": tier_id, "status": status, "route": None}
+    _, tier, _, chosen, _, _ = deferred
+    passed: dict[str, bool | None] = {}
+    for criterion_id in tier.criteria:  # the criteria `_tier` lists: static entries, and those that apply
+        view = chosen[criterion_id]
+        if view.static is not None:
+            passed[criterion_id] = view.static["passed"]
+        elif not view.not_applicable:
+            passed[criterion_id] = view.passed
+    route, _ = _closest_route(tier.routes, passed, tier.spec.next_route)
+    return {"id": tier_id, "status": status, "route": route}
 
 
 def explaining(tier: dict[str, Any]) -> list[str]:

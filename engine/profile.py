@@ -125,7 +125,15 @@ def _amount_check(*, signed: bool) -> Callable[[Any], Decimal]:
 
     def check(value: Any) -> Decimal:
         kind = type(value)
-        if kind is float:
+        if kind is Decimal:  # first: the batch's cells and a JSON body's numbers with a point are Decimals
+            if value.is_finite() and decimal_low <= value <= DECIMAL_MAX:
+                # its decimals from its text (a third of as_tuple's cost): positional with n digits after the
+                # point means an exponent of -n; an exponent form ("1E+3", "1E-7") takes the general path
+                text = str(value)
+                point = text.find(".")
+                if "E" not in text and (point < 0 or len(text) - point <= PLACES + 1):
+                    return value
+        elif kind is float:
             if float_low <= value <= float_high:  # NaN fails both comparisons, ±inf the bounds
                 text = repr(value)
                 if len(text) - text.find(".") <= PLACES + 1 and "e" not in text:
@@ -133,9 +141,6 @@ def _amount_check(*, signed: bool) -> Callable[[Any], Decimal]:
         elif kind is int:
             if int_low <= value <= MAX_MAGNITUDE:
                 return Decimal(value)
-        elif kind is Decimal and value.is_finite() and decimal_low <= value <= DECIMAL_MAX:
-            if value.as_tuple().exponent >= -PLACES:  # type: ignore[operator]  # an int: the value is finite
-                return value
         return _amount(value, signed=signed)
 
     return check
@@ -375,6 +380,13 @@ class Upkeep(ContractModel):
         return self
 
 
+def _shared(model: type[ContractModel]) -> Callable[[], Any]:
+    """The default of a section left out: one instance for every profile (the models are frozen), instead of
+    a validation of an empty object per section and profile."""
+    instance = model()
+    return lambda: instance
+
+
 class Profile(ContractModel):
     company: Company
     application_date: Date = Field(default_factory=today_in_china)
@@ -382,14 +394,14 @@ class Profile(ContractModel):
     years: list[YearFigures] = Field(default_factory=list, max_length=MAX_LIST)
     # expected figures of years not closed yet (docs/plan.md); the assessment never reads them
     projections: list[YearFigures] = Field(default_factory=list, max_length=MAX_LIST)
-    ip: IntellectualProperty = Field(default_factory=IntellectualProperty)
-    rd_management: RdManagement = Field(default_factory=RdManagement)
+    ip: IntellectualProperty = Field(default_factory=_shared(IntellectualProperty))
+    rd_management: RdManagement = Field(default_factory=_shared(RdManagement))
     incidents: list[Incident] = Field(default_factory=list, max_length=MAX_INCIDENTS)
     recognition: Recognition | None = None
-    enterprise: Enterprise = Field(default_factory=Enterprise)
-    achievements: Achievements = Field(default_factory=Achievements)
-    funding: Funding = Field(default_factory=Funding)
-    upkeep: Upkeep = Field(default_factory=Upkeep)
+    enterprise: Enterprise = Field(default_factory=_shared(Enterprise))
+    achievements: Achievements = Field(default_factory=_shared(Achievements))
+    funding: Funding = Field(default_factory=_shared(Funding))
+    upkeep: Upkeep = Field(default_factory=_shared(Upkeep))
 
     @model_validator(mode="after")
     def _cross_checks(self) -> "Profile":

@@ -52,12 +52,15 @@ class Signature:
 
     __slots__ = ("names", "of")
 
-    def __init__(self, definition: dict[str, Any]) -> None:
+    def __init__(self, definition: dict[str, Any], ignore: frozenset[str] = frozenset()) -> None:
+        """`ignore`: facts left out of the signature (a pack run's tallies, decided by the firings before
+        them: engine/evaluator.py)."""
         constants: dict[str, set[Any]] = {}
         for rule in definition.values():
             for clause in rule["all"]:
                 for fact, constant in _tests(clause["m"]):
-                    constants.setdefault(fact, set()).add(constant)
+                    if fact not in ignore:
+                        constants.setdefault(fact, set()).add(constant)
         self.names = tuple(sorted(constants))
         namespace: dict[str, Any] = {"A": ABSENT, "NUM": (int, float), "bl": bisect_left, "br": bisect_right}
         parts = []

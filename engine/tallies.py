@@ -39,16 +39,26 @@ def score(
 ) -> Tally:
     """Item points summed (or the best taken) per indicator, each capped, and their total."""
     names = [(i, f"{i.id}_min", f"{i.id}_max") for i in indicators]
+    # (items, cap, takes the best, low fact, high fact) — read once per profile and indicator: keep it flat
+    flat = [(i.items, i.max_points, i.combine == "best", low, high) for i, low, high in names]
 
     def add(values: dict[str, Any], chosen: dict[str, Any]) -> None:
         low_total = high_total = 0
-        for indicator, low_fact, high_fact in names:
-            points = [chosen[item].points or (0, 0) for item in indicator.items]
-            if indicator.combine == "best":
+        for items, cap, best, low_fact, high_fact in flat:
+            points = [chosen[item].points or (0, 0) for item in items]
+            if best:
                 low, high = max(p[0] for p in points), max(p[1] for p in points)
+            elif len(points) == 1:
+                low, high = points[0]
             else:
-                low, high = sum(p[0] for p in points), sum(p[1] for p in points)
-            low, high = min(low, indicator.max_points), min(high, indicator.max_points)
+                low = high = 0
+                for item_low, item_high in points:
+                    low += item_low
+                    high += item_high
+            if low > cap:
+                low = cap
+            if high > cap:
+                high = cap
             if per_indicator:
                 values[low_fact] = low
                 values[high_fact] = high

@@ -131,3 +131,35 @@ def test_a_tier_file_is_read_and_checked_with_its_pack(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("status: ", "status: no_", 1), encoding="utf-8")
     with pytest.raises(PackError, match=r"tier\.yaml"):
         load_packs(tmp_path)
+
+
+
+def test_a_run_signature_seen_before_gives_the_same_views_and_tallies_without_running_the_groups() -> None:
+    """A pack run keeps its runs by run signature: facts seen before (here each profile's facts twice, then
+    all of them again) run no group and assert nothing into durable-rules, and get exactly the views and
+    tallies that running every group gives."""
+    profiles = _profiles(300)
+    assessor = Assessor(load_packs())
+    date = profiles[0].application_date
+    compiled, _ = assessor.compiled(assessor.pack_for(date), date)
+    run = assessor._runs[compiled.key]
+    facts = [assessor.facts.derive(p, compiled.answer_fields).facts for p in profiles if p.application_date == date]
+    staged = [dict(f) for f in facts]
+    expected = assessor.evaluator.staged(run, staged)
+    runs = 0
+    original = assessor.evaluator.staged
+
+    def counting(pack_run, batch):  # type: ignore[no-untyped-def]
+        nonlocal runs
+        runs += len(batch)
+        return original(pack_run, batch)
+
+    assessor.evaluator.staged = counting  # type: ignore[method-assign]
+    twice = [dict(f) for f in facts for _ in range(2)]
+    assert assessor.evaluator.run(run, twice) == [views for views in expected for _ in range(2)]
+    assert twice == [values for values in staged for _ in range(2)]  # the same tallies added
+    assert runs == len(run.runs) <= len(facts)
+    runs, asserted = 0, assessor.runtime.asserted
+    again = [dict(f) for f in facts]
+    assert assessor.evaluator.run(run, again) == expected and again == staged
+    assert runs == 0 and assessor.runtime.asserted == asserted

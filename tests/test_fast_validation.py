@@ -81,6 +81,11 @@ def test_integers(value: int) -> None:
 @example(Decimal("sNaN"))
 @example(Decimal("1000000000000000.0000"))
 @example(Decimal("1000000000000000.0001"))
+@example(Decimal("0.00001"))  # written positionally with five decimals
+@example(Decimal("1E-7"))  # an exponent form (str() of small Decimals)
+@example(Decimal("1E+3"))
+@example(Decimal("-0.0001"))
+@example(Decimal("12.34500"))  # trailing zeros past the fourth decimal: accepted by the general checks
 def test_decimals(value: Decimal) -> None:
     _same(value)
 

@@ -46,8 +46,9 @@ def no_pack_response(missing: NoPackInForce) -> JSONResponse:
     "/assessments",
     summary="Assess a company profile / 评估一家企业",
     description=(
-        "`?detail=ladder` adds every tier's criteria, routes and score to `ladder` (docs/ladder.md); "
-        "by default the ladder gives each tier's status and what the next tier takes."
+        "By default `ladder` places the firm: `highest_tier`, each tier's status (`summary`) and the next "
+        "tier by `id`, `status` and `route`. `?detail=ladder` gives the whole ladder (docs/ladder.md): every "
+        "tier's title, criteria, routes and score, what the next tier lacks (`failing`), pools and monitoring."
     ),
     response_model=None,
     responses={

@@ -133,7 +133,8 @@ async def report(request: Request, engine: EngineDep) -> HTMLResponse:
     try:
         # off the event loop: a carried profile of thousands of list entries takes seconds to validate
         profile = await run_in_threadpool(validate_profile, profile_data)
-        assessment = await engine.assess(profile)
+        # the report shows every tier's criteria and what the next tier lacks: the ladder's detail
+        assessment = await engine.assess(profile, ladder_detail=True)
     except ProfileInvalid as invalid:
         return _form_with_errors(request, profile_data, answers.converted, answers.typed, invalid.errors, lang)
     except NoPackInForce as missing:
