@@ -155,7 +155,7 @@ class Assessor:
     def _row_run(
         self, compiled: CompiledPack, builder: AssessmentBuilder, profiles: list[Profile], messages: int
     ) -> list[Row]:
-        derived = [self.facts.derive(profile, compiled.answer_fields) for profile in profiles]
+        derived = self.facts.derive_many(profiles, compiled.answer_fields)
         decided = self.evaluator.run(self._runs[compiled.key], [d.facts for d in derived])
         make = self._rows[compiled.key].row
         rows = [make(d, p, chosen, messages) for d, p, chosen in zip(derived, profiles, decided, strict=True)]
