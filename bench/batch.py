@@ -131,9 +131,9 @@ def phase_costs(source: Path, chunks: int = 8, rounds: int = 3) -> dict[str, flo
     """CPU per row of each step around the engine, in this process, best of `rounds` (the cyclic GC off, as
     in a scoring process): reading the sheet (the parent's inflating and cutting, a scoring process's parsing
     and cell reading), validating, rendering the workbook rows, what crosses back to the parent (pickled in
-    the scoring process, unpickled in the parent) and the parent's writing of the workbook. The engine
-    (assess_many + summarise) is timed on the first round only: later rounds would find its signature cache
-    warm."""
+    the scoring process, unpickled in the parent) and the parent's writing of the workbook. The engine (the
+    row path a workbook-only batch takes: `summarise_rows`) is timed on the first round only: later rounds
+    would find its caches holding these very firms."""
     import gc
     import pickle
 
@@ -142,7 +142,7 @@ def phase_costs(source: Path, chunks: int = 8, rounds: int = 3) -> dict[str, flo
     from batch.readers import open_source
     from batch.run import score_for_workbook
     from batch.scoring import ScoringRequest
-    from batch.triage import PoolTally, summarise
+    from batch.triage import PoolTally, summarise_rows
     from batch.writers import BatchNotes, XlsxOutcomeWriter, render_outcome
     from batch.xlsx_in import book_tables, parse_chunk, sheet_chunks
     from engine import ProfileInvalid, default_assessor, validate_profile
@@ -184,9 +184,9 @@ def phase_costs(source: Path, chunks: int = 8, rounds: int = 3) -> dict[str, flo
                 except ProfileInvalid:
                     pass
             lap("validate")
-            summaries = [summarise(i, a) for i, a in enumerate(assessor.assess_many(profiles, ladder_detail=False))]
+            summaries = summarise_rows(assessor, range(len(profiles)), profiles)
             if round_number == 0:
-                lap("engine: assess_many + summarise (first round)")
+                lap("engine: the row path, summarise_rows (first round)")
             clock = time.process_time()
             for summary in summaries:
                 render_outcome(RowOutcome(row=summary.row, summary=summary))
