@@ -55,8 +55,22 @@ def test_signatures_tell_apart_what_durable_rules_may_tell_apart() -> None:
     }
     of = Signature(definition).of
     assert of({"x": 0.2, "flag": True}) == of({"x": 2.5, "flag": True})  # same side of 0.1 and of 3
-    assert of({"x": 0.1, "flag": True}) != of({"x": 0.2, "flag": True})  # at a threshold vs above it
+    assert of({"x": 0.1, "flag": True}) != of({"x": 0.05, "flag": True})  # at a threshold vs below it
+    assert of({"x": 3, "flag": True}) != of({"x": 2, "flag": True})
+    # only `>=` and `<` test x: being at 0.1 is being above it (one insertion point is enough)
+    assert of({"x": 0.1, "flag": True}) == of({"x": 0.2, "flag": True})
     assert of({"x": 1, "flag": True}) != of({"x": 1.0, "flag": True})  # an integer and a float
     assert of({"x": 1, "flag": True}) != of({"x": 1, "flag": 1})  # True is not 1
     assert of({"flag": True}) != of({"x": None, "flag": True})  # absent is not None
-    assert of({"flag": True})[1] == (object, ABSENT)
+    assert of({"flag": True})[2:] == (object, ABSENT)
+    nan = float("nan")  # no comparison holds: never the signature of a number
+    assert of({"x": nan, "flag": True}) not in {of({"x": value, "flag": True}) for value in (0.0, 0.1, 2.0, 3.0, 9.0)}
+
+
+def test_an_equality_or_both_kinds_of_comparison_keep_both_insertion_points() -> None:
+    for tests in ({"$lte": {"x": 5}}, {"$gt": {"x": 5}}):  # `<=` / `>`: at 5 goes with below it
+        of = Signature({"r": {"all": [{"m": tests}], "cap": 1}}).of
+        assert of({"x": 5}) == of({"x": 4}) != of({"x": 6})
+    for tests in ({"$neq": {"x": 5}}, {"x": 5}, {"$and": [{"$lt": {"x": 5}}, {"$gt": {"x": 5}}]}):
+        of = Signature({"r": {"all": [{"m": tests}], "cap": 1}}).of
+        assert len({of({"x": 4}), of({"x": 5}), of({"x": 6})}) == 3, tests
