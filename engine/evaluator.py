@@ -25,7 +25,9 @@ declarations (engine/tallies.py builds the tallies from them), what a rule means
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from functools import partial
+from itertools import compress, islice
+from operator import is_, itemgetter
 from typing import Any, Protocol
 
 from engine.compiler import CompiledGroup, CompiledPack
@@ -47,6 +49,23 @@ STAGE_CACHE_LIMIT = 10_000  # group signatures kept per stage (as the runtime ke
 
 
 _drain = deque(maxlen=0).extend  # runs an iterator to its end (a map of calls) at C speed
+
+
+_first, _second = itemgetter(0), itemgetter(1)
+_missing = partial(is_, None)
+
+
+def _unseen(
+    keys: list[tuple[Any, ...]], found: list[Any], facts: Sequence[dict[str, Any]]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The first profile's facts of each key not found (`found` None): the look-up is a C loop, the Python
+    loop runs over the few missed."""
+    unseen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for index in compress(range(len(keys)), map(_missing, found)):
+        key = keys[index]
+        if key not in unseen:
+            unseen[key] = facts[index]
+    return unseen
 
 
 class RuleOutcome(Protocol):
@@ -168,10 +187,7 @@ class Evaluator:
         keys = list(map(run.signature.of, facts))
         known = run.runs
         found = list(map(known.get, keys))
-        unseen: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for key, entry, values in zip(keys, found, facts, strict=True):
-            if entry is None and key not in unseen:
-                unseen[key] = values
+        unseen = _unseen(keys, found, facts)
         run.looked += len(facts)
         run.found += len(facts) - len(unseen)
         if run.looked >= PROBE:
@@ -191,8 +207,8 @@ class Evaluator:
                 # the tallies are the facts the run added (dicts keep insertion order: they come last)
                 known[key] = (chosen, dict(islice(values.items(), count, None)))
             found = [known[key] if entry is None else entry for key, entry in zip(keys, found, strict=True)]
-        _drain(map(dict.update, facts, [added for _, added in found]))  # type: ignore[misc]
-        return [chosen for chosen, _ in found]  # type: ignore[misc]
+        _drain(map(dict.update, facts, map(_second, found)))
+        return list(map(_first, found))
 
     def staged(self, run: PackRun, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """`run` without the run-signature cache: every group over every profile of `facts`."""
@@ -220,10 +236,7 @@ class Evaluator:
         views: list[dict[str, Any] | None] = list(map(known.get, keys))
         if None not in views:
             return views  # type: ignore[return-value]
-        unseen: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for key, found, values in zip(keys, views, facts, strict=True):
-            if found is None and key not in unseen:
-                unseen[key] = values
+        unseen = _unseen(keys, views, facts)
         if len(known) + len(unseen) > STAGE_CACHE_LIMIT:
             known.clear()
         fired = self.runtime.fire(stage.group, list(unseen.values()))
