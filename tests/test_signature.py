@@ -74,3 +74,32 @@ def test_an_equality_or_both_kinds_of_comparison_keep_both_insertion_points() ->
     for tests in ({"$neq": {"x": 5}}, {"x": 5}, {"$and": [{"$lt": {"x": 5}}, {"$gt": {"x": 5}}]}):
         of = Signature({"r": {"all": [{"m": tests}], "cap": 1}}).of
         assert len({of({"x": 4}), of({"x": 5}), of({"x": 6})}) == 3, tests
+
+
+def test_cached_firings_equal_durable_rules_at_every_threshold_of_every_tier_pack() -> None:
+    """The same over every group of every tier pack in force (their signatures take one insertion point where
+    a fact is tested one way only): facts from generated firms, each moved to, just below and just above
+    every threshold."""
+    assessor = Assessor(load_packs())
+    profiles = [validate_profile(p) for p in pool(12, seed=5)]
+    date = profiles[0].application_date
+    compiled, _ = assessor.compiled(assessor.pack_for(date), date)
+    derived = [assessor.facts.derive(p, compiled.answer_fields).facts for p in profiles if p.application_date == date]
+    assert assessor.ladder is not None
+    cached, reference = DurableRuntime(), DurableRuntime(cache=False)
+    groups = [group for pp in assessor.ladder.plan(date).packs for group in pp.compiled.groups]
+    assert len(groups) >= 8
+    checked = 0
+    for group in groups:
+        signature = Signature(group.definition)
+        namespace = signature.of.__globals__
+        numeric = {
+            name: namespace[f"c{index}"] for index, name in enumerate(signature.names) if f"c{index}" in namespace
+        }
+        facts = []
+        for values in derived:
+            base = {n: values[n] for n in group.fact_names if n in values}
+            facts += [base, *_variants(base, signature, numeric)]
+        assert cached.fire(group, facts) == reference.fire(group, facts)
+        checked += len(facts)
+    assert checked > 2_000
