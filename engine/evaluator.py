@@ -22,9 +22,12 @@ Nothing here knows a pack, a tier or a criterion: what is added between groups c
 declarations (engine/tallies.py builds the tallies from them), what a rule means from its view.
 """
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from functools import partial
+from itertools import compress, islice
+from operator import is_, itemgetter
 from typing import Any, Protocol
 
 from engine.compiler import CompiledGroup, CompiledPack
@@ -40,8 +43,29 @@ RUNS_CACHE_LIMIT = 100_000  # run signatures kept per pack run (~1 kB each); the
 # A pack whose profiles rarely share a run signature (the national pack: its items' bands combine into
 # nearly one signature per firm) would pay the signature and gain nothing: every PROBE profiles the share
 # that found their run is checked, and below MIN_SHARE the pack runs staged for the next PAUSE profiles.
-PROBE, MIN_SHARE, PAUSE = 2_000, 0.5, 20_000
+# Each probe found wanting doubles the pause, up to MAX_PAUSE: a pool of 100,000 probes a few times only.
+PROBE, MIN_SHARE, PAUSE, MAX_PAUSE = 2_000, 0.5, 20_000, 160_000
 STAGE_CACHE_LIMIT = 10_000  # group signatures kept per stage (as the runtime keeps per ruleset); then anew
+
+
+_drain = deque(maxlen=0).extend  # runs an iterator to its end (a map of calls) at C speed
+
+
+_first, _second = itemgetter(0), itemgetter(1)
+_missing = partial(is_, None)
+
+
+def _unseen(
+    keys: list[tuple[Any, ...]], found: list[Any], facts: Sequence[dict[str, Any]]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The first profile's facts of each key not found (`found` None): the look-up is a C loop, the Python
+    loop runs over the few missed."""
+    unseen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for index in compress(range(len(keys)), map(_missing, found)):
+        key = keys[index]
+        if key not in unseen:
+            unseen[key] = facts[index]
+    return unseen
 
 
 class RuleOutcome(Protocol):
@@ -124,6 +148,7 @@ class PackRun:
         # per stage: the group's signature → its decisive views (shared: read-only)
         self.stage_views: list[dict[tuple[Any, ...], dict[str, Any]]] = [{} for _ in self.stages]
         self.looked = self.found = self.paused = 0  # profiles looked up / found since the last probe; to skip
+        self.pause = 0  # the last pause (0: the last probe found enough)
 
     def decided_by(self, stage: int, names: tuple[str, ...]) -> dict[str, Any]:
         key = (stage, names)
@@ -154,26 +179,23 @@ class Evaluator:
 
     def run(self, run: PackRun, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Every group of the pack over `facts` (one dict per profile, which gains the tallies); the decisive
-        view per target for each profile, in the order the groups decided them."""
+        view per target for each profile, in the order the groups decided them. The dicts returned are
+        read-only: profiles of one run signature share theirs."""
         if not self.runtime.cache or run.paused > 0:
             run.paused = max(run.paused - len(facts), 0)
             return self.staged(run, facts)
         keys = list(map(run.signature.of, facts))
         known = run.runs
-        entries: dict[tuple[Any, ...], tuple[dict[str, Any], dict[Any, Any]]] = {}
-        unseen: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for key, values in zip(keys, facts, strict=True):
-            if key not in entries:
-                entry = known.get(key)
-                if entry is not None:
-                    entries[key] = entry
-                elif key not in unseen:
-                    unseen[key] = values
+        found = list(map(known.get, keys))
+        unseen = _unseen(keys, found, facts)
         run.looked += len(facts)
         run.found += len(facts) - len(unseen)
         if run.looked >= PROBE:
-            if run.found < MIN_SHARE * run.looked:
-                run.paused = PAUSE
+            if run.found < MIN_SHARE * run.looked:  # each probe found wanting pauses twice as long as the last
+                run.pause = min(run.pause * 2, MAX_PAUSE) if run.pause else PAUSE
+                run.paused = run.pause
+            else:
+                run.pause = 0
             run.looked = run.found = 0
         if unseen:
             representatives = list(unseen.values())
@@ -183,29 +205,25 @@ class Evaluator:
                 known.clear()
             for key, values, count, chosen in zip(unseen, representatives, before, decided, strict=True):
                 # the tallies are the facts the run added (dicts keep insertion order: they come last)
-                added = dict(islice(values.items(), count, None))
-                entries[key] = known[key] = (chosen, added)
-        results: list[dict[str, Any]] = []
-        for key, values in zip(keys, facts, strict=True):
-            chosen, added = entries[key]
-            values.update(added)
-            results.append(dict(chosen))
-        return results
+                known[key] = (chosen, dict(islice(values.items(), count, None)))
+            found = [known[key] if entry is None else entry for key, entry in zip(keys, found, strict=True)]
+        _drain(map(dict.update, facts, map(_second, found)))
+        return list(map(_first, found))
 
     def staged(self, run: PackRun, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """`run` without the run-signature cache: every group over every profile of `facts`."""
+        # the per-profile steps are C loops (map over dict.update, a tally's add): this runs for every
+        # profile of a pack that rarely shares a run signature (the national pack), once per group
         decided: list[dict[str, Any]] = [{} for _ in facts]
+        update = dict.update
         for index, stage in enumerate(run.stages):
             for tally in stage.tallies:
-                add = tally.add
-                for values, chosen in zip(facts, decided, strict=True):
-                    add(values, chosen)
+                _drain(map(tally.add, facts, decided))
             if self.runtime.cache:
                 views = self._by_signature(run, index, facts)
             else:
                 views = self._by_facts(run, index, facts)
-            for chosen, found in zip(decided, views, strict=True):
-                chosen.update(found)
+            _drain(map(update, decided, views))
         return decided
 
     def _by_signature(self, run: PackRun, index: int, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -216,18 +234,15 @@ class Evaluator:
         known = run.stage_views[index]
         keys = list(map(stage.signature.of, facts))
         views: list[dict[str, Any] | None] = list(map(known.get, keys))
-        unseen: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for key, found, values in zip(keys, views, facts, strict=True):
-            if found is None and key not in unseen:
-                unseen[key] = values
-        if unseen:
-            if len(known) + len(unseen) > STAGE_CACHE_LIMIT:
-                known.clear()
-            fired = self.runtime.fire(stage.group, list(unseen.values()))
-            for key, names in zip(unseen, fired, strict=True):
-                known[key] = run.decided_by(index, names)
-            views = [known[key] if found is None else found for key, found in zip(keys, views, strict=True)]
-        return views  # type: ignore[return-value]
+        if None not in views:
+            return views  # type: ignore[return-value]
+        unseen = _unseen(keys, views, facts)
+        if len(known) + len(unseen) > STAGE_CACHE_LIMIT:
+            known.clear()
+        fired = self.runtime.fire(stage.group, list(unseen.values()))
+        for key, names in zip(unseen, fired, strict=True):
+            known[key] = run.decided_by(index, names)
+        return [known[key] if found is None else found for key, found in zip(keys, views, strict=True)]
 
     def _by_facts(self, run: PackRun, index: int, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """The reference path's: profiles with the same facts for the group get the same firings; each

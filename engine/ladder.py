@@ -349,24 +349,26 @@ class LadderEvaluator:
         for date, indexes in by_date.items():
             plan = self.plan(date)
             bases = [_national_facts(derived[i], national[i]) for i in indexes]
-            statuses: list[dict[str, str]] = [{} for _ in indexes]
+            # the summary in the ladder's order: a tier no pack decides is its not-loaded round's, the others
+            # are filled in below (every tier of the order is one or the other: `_plan`)
+            template = {t: plan.not_loaded[t]["status"] if t in plan.not_loaded else "" for t in plan.order}
+            statuses = [template.copy() for _ in indexes]
             for pp in plan.packs:
                 parameters = pp.compiled.parameters
                 facts = FactPlan.for_pack_many(bases, pp.providers, pp.own_facts, parameters)
                 decided: list[dict[str, RuleView]] = self.evaluator.run(pp.run, [lf.values for lf in facts])
+                exports = pp.exports
+                tiers = [(tier.tier_id, tier.spec.status) for tier in pp.tiers]
                 for base, chosen, found in zip(bases, decided, statuses, strict=True):
                     values = base.values
-                    for target_id, name in pp.exports:
+                    for target_id, name in exports:
                         values[name] = chosen[target_id].outcome
-                    for tier in pp.tiers:
-                        found[tier.tier_id] = chosen[tier.spec.status].verdict or ""
+                    for tier_id, status in tiers:
+                        found[tier_id] = chosen[status].verdict or ""
             for index, found in zip(indexes, statuses, strict=True):
-                summaries[index] = {
-                    tier_id: found[tier_id] if tier_id in found else plan.not_loaded[tier_id]["status"]
-                    for tier_id in plan.order
-                }
+                summaries[index] = found
                 if memo is not None:
-                    memo.decided(profiles[index], summaries[index])
+                    memo.decided(profiles[index], found)
         return summaries
 
     def places(

@@ -7,12 +7,19 @@ same rules. A signature is that agreement, made cheap to compute:
 
 - a fact absent from the facts is `ABSENT` (no test on it holds, whatever durable-rules does with it, both
   facts behave alike);
-- a number tested only against numbers is its pair of insertion points among the sorted constants
-  (`bisect_left`, `bisect_right`): they say for every constant whether the value is below, equal or above.
-  The number's type is part of the signature, so an integer and a float never share one, whatever
-  durable-rules makes of mixed comparisons;
+- a number tested only against numbers is where it lies among the sorted constants: tested only with
+  `<` / `>=`, the count of constants at or below it (`bisect_right`: `v < c` holds exactly when c is not
+  among them); only with `<=` / `>`, the count below it (`bisect_left`); otherwise (`==`, `!=`, or both
+  kinds) both, which say for every constant whether the value is below, equal or above. One insertion
+  point where one is enough is half the work, and facts that differ only in being equal to a constant
+  that no test asks about share a signature. The number's type is part of the signature, so an integer
+  and a float never share one, whatever durable-rules makes of mixed comparisons; NaN (no comparison
+  holds) is kept as itself;
 - anything else (a string, a boolean, a number tested against a string) is the value itself, with its type
   (so that `True` and `1` differ).
+
+The signature is one flat tuple — per fact its type, then its insertion point(s) or value, a fixed number
+of places per fact — so no tuple is built per fact.
 
 durable-rules still decides: the cache (engine/runtime.py) asserts one representative fact per signature
 it has not seen and reuses the rules it fired for every fact with that signature.
@@ -24,19 +31,23 @@ from typing import Any
 
 ABSENT = object()
 _COMPARISONS = ("$lt", "$lte", "$gt", "$gte", "$neq")
+# which insertion point answers a comparison with a constant: `v < c` / `v >= c` → bisect_right,
+# `v <= c` / `v > c` → bisect_left; equality (`$neq`, or a bare `fact: constant`) needs both
+_SIDE = {"$lt": "right", "$gte": "right", "$lte": "left", "$gt": "left"}
 
 
-def _tests(condition: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    """(fact, constant) of every test in a compiled condition."""
+def _tests(condition: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
+    """(operator, fact, constant) of every test in a compiled condition ("$eq" for a bare equality)."""
     if "$and" in condition:
         for clause in condition["$and"]:
             yield from _tests(clause)
         return
     for key, value in condition.items():
         if key in _COMPARISONS:
-            yield from value.items()
+            for fact, constant in value.items():
+                yield key, fact, constant
         else:
-            yield key, value
+            yield "$eq", key, value
 
 
 def _is_number(value: Any) -> bool:
@@ -46,8 +57,8 @@ def _is_number(value: Any) -> bool:
 class Signature:
     """The signature function of one compiled ruleset (its `definition`).
 
-    `of` is generated Python (one tuple expression, no call per fact but the bisections): it runs for every
-    profile and every ruleset, so it is on the hot path.
+    `of` is generated Python (one flat tuple expression, no call per fact but the bisections): it runs for
+    every profile and every ruleset, so it is on the hot path.
     """
 
     __slots__ = ("names", "of")
@@ -56,24 +67,34 @@ class Signature:
         """`ignore`: facts left out of the signature (a pack run's tallies, decided by the firings before
         them: engine/evaluator.py)."""
         constants: dict[str, set[Any]] = {}
+        sides: dict[str, set[str]] = {}
         for rule in definition.values():
             for clause in rule["all"]:
-                for fact, constant in _tests(clause["m"]):
+                for op, fact, constant in _tests(clause["m"]):
                     if fact not in ignore:
                         constants.setdefault(fact, set()).add(constant)
+                        sides.setdefault(fact, set()).add(_SIDE.get(op, "both"))
         self.names = tuple(sorted(constants))
         namespace: dict[str, Any] = {"A": ABSENT, "NUM": (int, float), "bl": bisect_left, "br": bisect_right}
         parts = []
         for index, name in enumerate(self.names):
             values = constants[name]
+            c = f"c{index}"
             if all(map(_is_number, values)):  # compared with numbers only: where it lies among them
-                namespace[f"c{index}"] = tuple(sorted(values))
-                parts.append(
-                    f"((v.__class__, bl(c{index}, v), br(c{index}, v)) if (v := g({name!r}, A)).__class__ in NUM "
-                    "else (v.__class__, v))"
-                )
+                namespace[c] = tuple(sorted(values))
+                number = "v.__class__ in NUM and v == v"  # v == v: not NaN
+                side = sides[name]
+                if side == {"right"}:
+                    parts.append(f"(v := g({name!r}, A)).__class__, (br({c}, v) if {number} else v)")
+                elif side == {"left"}:
+                    parts.append(f"(v := g({name!r}, A)).__class__, (bl({c}, v) if {number} else v)")
+                else:
+                    parts.append(
+                        f"(v := g({name!r}, A)).__class__, (bl({c}, v) if {number} else v), "
+                        f"(br({c}, v) if {number} else None)"
+                    )
             else:  # the value itself, with its type (True is not 1); absent and None differ
-                parts.append(f"((v := g({name!r}, A)).__class__, v)")
+                parts.append(f"(v := g({name!r}, A)).__class__, v")
         source = f"def of(facts):\n    g = facts.get\n    return ({', '.join(parts)}{',' if parts else ''})\n"
         exec(compile(source, f"<signature of {len(self.names)} facts>", "exec"), namespace)
         self.of = namespace["of"]

@@ -34,62 +34,80 @@ class ScoreIndicator:
     items: tuple[str, ...]
 
 
+def _generated(
+    name: str, body: list[str], namespace: dict[str, Any]
+) -> Callable[[dict[str, Any], dict[str, Any]], None]:
+    """`add(values, chosen)` from its body's lines: a tally runs once per profile and group, so it is written
+    out flat (no loop, no inner function per item), like a signature (engine/signature.py)."""
+    source = "def add(values, chosen):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
+    exec(compile(source, f"<tally {name}>", "exec"), namespace)
+    return namespace["add"]  # type: ignore[no-any-return]
+
+
 def score(
     indicators: Sequence[ScoreIndicator], low_name: str, high_name: str, *, per_indicator: bool, range_name: str | None
 ) -> Tally:
     """Item points summed (or the best taken) per indicator, each capped, and their total."""
     names = [(i, f"{i.id}_min", f"{i.id}_max") for i in indicators]
-    # (items, cap, takes the best, low fact, high fact) — read once per profile and indicator: keep it flat
-    flat = [(i.items, i.max_points, i.combine == "best", low, high) for i, low, high in names]
-
-    def add(values: dict[str, Any], chosen: dict[str, Any]) -> None:
-        low_total = high_total = 0
-        for items, cap, best, low_fact, high_fact in flat:
-            points = [chosen[item].points or (0, 0) for item in items]
-            if best:
-                low, high = max(p[0] for p in points), max(p[1] for p in points)
-            elif len(points) == 1:
-                low, high = points[0]
-            else:
-                low = high = 0
-                for item_low, item_high in points:
-                    low += item_low
-                    high += item_high
-            if low > cap:
-                low = cap
-            if high > cap:
-                high = cap
-            if per_indicator:
-                values[low_fact] = low
-                values[high_fact] = high
-            low_total += low
-            high_total += high
-        values[low_name], values[high_name] = low_total, high_total
-        if range_name is not None:
-            values[range_name] = str(low_total) if low_total == high_total else f"{low_total}–{high_total}"
-
+    namespace: dict[str, Any] = {"NONE": (0, 0)}  # an item with no points counts (0, 0)
+    body = ["low_total = high_total = 0"]
+    for n, (indicator, low_fact, high_fact) in enumerate(names):
+        namespace[f"cap{n}"] = indicator.max_points
+        points = [f"(chosen[{item!r}].points or NONE)" for item in indicator.items]
+        if indicator.combine == "best":  # the better of the items, low and high apart
+            body += [f"p = {points[0]}", "low, high = p[0], p[1]"]
+            for item in points[1:]:
+                body += [f"p = {item}", "if p[0] > low: low = p[0]", "if p[1] > high: high = p[1]"]
+        elif len(points) == 1:
+            body.append(f"low, high = {points[0]}")
+        else:
+            body.append("low = high = 0")
+            for item in points:
+                body += [f"p = {item}", "low += p[0]", "high += p[1]"]
+        body += [f"if low > cap{n}: low = cap{n}", f"if high > cap{n}: high = cap{n}"]
+        if per_indicator:
+            body += [f"values[{low_fact!r}] = low", f"values[{high_fact!r}] = high"]
+        body += ["low_total += low", "high_total += high"]
+    body.append(f"values[{low_name!r}], values[{high_name!r}] = low_total, high_total")
+    if range_name is not None:
+        body.append(
+            f"values[{range_name!r}] = str(low_total) if low_total == high_total else f'{{low_total}}–{{high_total}}'"
+        )
+    add = _generated(f"score {low_name}", body, namespace)
     provides = {low_name, high_name} | ({range_name} if range_name else set())
     if per_indicator:
         provides |= {name for _, low, high in names for name in (low, high)}
     return Tally(frozenset(provides), add)
 
 
+class _Undecided:
+    """What a tally reads of a criterion no earlier group decided."""
+
+    __slots__ = ("outcome",)
+
+    def __init__(self, outcome: str | None) -> None:
+        self.outcome = outcome
+
+
+def _outcomes(criteria: Sequence[str], undecided: str) -> str:
+    """A tuple expression of the criteria's outcomes, an undecided one's read from `undecided`."""
+    return "(" + "".join(f"g({c!r}, {undecided}).outcome, " for c in criteria) + ")"
+
+
 def outcome_counts(criteria: Sequence[str], failed_name: str, unknown_name: str) -> Tally:
     """How many of `criteria` (those decided) failed and how many are unknown."""
-    criteria = tuple(criteria)
+    body = _count_lines(criteria, failed_name, unknown_name)
+    return Tally(frozenset({failed_name, unknown_name}), _generated(failed_name, body, {"SKIP": _Undecided(None)}))
 
-    def add(values: dict[str, Any], chosen: dict[str, Any]) -> None:
-        failed = unknown = 0
-        for criterion in criteria:
-            view = chosen.get(criterion)
-            if view is not None:
-                outcome = view.outcome
-                failed += outcome == "failed"
-                unknown += outcome == "unknown"
-        values[failed_name] = failed
-        values[unknown_name] = unknown
 
-    return Tally(frozenset({failed_name, unknown_name}), add)
+def _count_lines(criteria: Sequence[str], failed_name: str, unknown_name: str) -> list[str]:
+    # a criterion not decided counts neither way (its outcome None)
+    return [
+        "g = chosen.get",
+        f"o = {_outcomes(criteria, 'SKIP')}",
+        f"values[{failed_name!r}] = o.count('failed')",
+        f"values[{unknown_name!r}] = o.count('unknown')",
+    ]
 
 
 def route_state(criteria: Sequence[str], chosen: dict[str, Any]) -> str:
@@ -112,23 +130,35 @@ def route_states_key(tier_id: str) -> tuple[str, str]:
     return ("routes", tier_id)
 
 
+def _route_state_of(outcomes: tuple[str, ...]) -> str:
+    """`route_state` of a route's criteria's outcomes (an undecided one's "unknown")."""
+    if "failed" in outcomes:
+        return "not_met"
+    if outcomes.count(NOT_APPLICABLE) == len(outcomes):
+        return "not_met"
+    return "unknown" if "unknown" in outcomes else "met"
+
+
 def tier_counts(tier_id: str, requires: Sequence[str], routes: Sequence[Sequence[str]]) -> Tally:
     """A tier's required criteria failed / unknown and its routes met / unknown; the route states are kept
     for the output (`route_states_key`)."""
-    required = outcome_counts(requires, f"{tier_id}_required_failed", f"{tier_id}_required_unknown")
-    routes = tuple(tuple(r) for r in routes)
-    key = route_states_key(tier_id)
-    passed_name, unknown_name = f"{tier_id}_routes_passed", f"{tier_id}_routes_unknown"
-    count_required = required.add
-
-    def add(values: dict[str, Any], chosen: dict[str, Any]) -> None:
-        count_required(values, chosen)
-        states = [route_state(criteria, chosen) for criteria in routes]
-        values[key] = states
-        values[passed_name] = states.count("met")
-        values[unknown_name] = states.count("unknown")
-
-    return Tally(required.provides | {passed_name, unknown_name}, add)
+    failed_name, unknown_name = f"{tier_id}_required_failed", f"{tier_id}_required_unknown"
+    passed_name, routes_unknown = f"{tier_id}_routes_passed", f"{tier_id}_routes_unknown"
+    namespace: dict[str, Any] = {
+        "SKIP": _Undecided(None),
+        "UNKNOWN": _Undecided("unknown"),  # route_state: a criterion not decided is unknown
+        "state": _route_state_of,
+        "KEY": route_states_key(tier_id),
+    }
+    states = ", ".join(f"state({_outcomes(criteria, 'UNKNOWN')})" for criteria in routes)
+    body = [
+        *_count_lines(requires, failed_name, unknown_name),
+        f"values[KEY] = s = [{states}]",
+        f"values[{passed_name!r}] = s.count('met')",
+        f"values[{routes_unknown!r}] = s.count('unknown')",
+    ]
+    add = _generated(f"{tier_id} counts", body, namespace)
+    return Tally(frozenset({failed_name, unknown_name, passed_name, routes_unknown}), add)
 
 
 def outcome_fact(target_id: str) -> str:

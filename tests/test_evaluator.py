@@ -133,7 +133,6 @@ def test_a_tier_file_is_read_and_checked_with_its_pack(tmp_path: Path) -> None:
         load_packs(tmp_path)
 
 
-
 def test_a_run_signature_seen_before_gives_the_same_views_and_tallies_without_running_the_groups() -> None:
     """A pack run keeps its runs by run signature: facts seen before (here each profile's facts twice, then
     all of them again) run no group and assert nothing into durable-rules, and get exactly the views and
@@ -163,3 +162,78 @@ def test_a_run_signature_seen_before_gives_the_same_views_and_tallies_without_ru
     again = [dict(f) for f in facts]
     assert assessor.evaluator.run(run, again) == expected and again == staged
     assert runs == 0 and assessor.runtime.asserted == asserted
+
+
+def _plain_score(indicators: list[tuple[int, str, list[str]]], chosen: dict) -> list[tuple[int, int]]:  # type: ignore[type-arg]
+    """Each indicator's (low, high): its items' points summed, or the best of them, capped."""
+    result = []
+    for cap, combine, items in indicators:
+        points = [chosen[item].points or (0, 0) for item in items]
+        pick = max if combine == "best" else sum
+        result.append((min(pick(p[0] for p in points), cap), min(pick(p[1] for p in points), cap)))
+    return result
+
+
+def test_the_tallies_added_are_what_the_decided_views_count_and_sum() -> None:
+    """Every tally a pack run adds (national and every tier pack, over generated profiles) equals what a plain
+    count and sum over the decided views gives: the tallies are generated code (engine/tallies.py), and the
+    reference path runs the same code, so the differential test alone could not catch a wrong one."""
+    from engine.evaluator import Evaluator
+    from engine.tallies import route_state, route_states_key
+
+    assessor = Assessor(load_packs())
+    ran: list = []  # type: ignore[type-arg]
+    original = Evaluator.run
+
+    def keeping(self, run, facts):  # type: ignore[no-untyped-def]
+        decided = original(self, run, facts)
+        ran.append((run, facts, decided))
+        return decided
+
+    Evaluator.run = keeping  # type: ignore[method-assign]
+    try:
+        profiles = _profiles(300)
+        assessor.rows_many(profiles, messages=3)
+    finally:
+        Evaluator.run = original  # type: ignore[method-assign]
+    tier_specs = {tier_id: spec for lp in assessor.ladder.packs for tier_id, spec in lp.tiers.items()}
+    checked = 0
+    for run, facts, decided in ran:
+        pack = run.compiled.pack
+        targets = pack.targets()
+        criteria = [t for t, target in targets.items() if target.kind == "criterion"]
+        for values, chosen in zip(facts, decided, strict=True):
+            if pack.ladder is None:
+                indicators = [
+                    (indicator.max_points, "sum", [t for t in targets if targets[t].indicator == indicator_id])
+                    for indicator_id, indicator in pack.indicators().items()
+                ]
+                sums = _plain_score(indicators, chosen)
+                assert (values["innovation_min"], values["innovation_max"]) == tuple(map(sum, zip(*sums, strict=True)))
+                reading = next(i for i, g in enumerate(run.compiled.groups) if "failed_criteria" in g.fact_names)
+                earlier = {t for g in run.compiled.groups[:reading] for t in g.target_ids}
+                before = [c for c in criteria if c in earlier]
+                outcomes = [chosen[c].outcome for c in before]
+                assert values["failed_criteria"] == outcomes.count("failed")
+                assert values["unknown_criteria"] == outcomes.count("unknown")
+                checked += 1
+                continue
+            for tier_id in pack.tiers:
+                spec = tier_specs[tier_id]
+                required = [chosen[c].outcome for c in spec.requires if c in chosen]
+                states = [route_state(route.criteria, chosen) for route in spec.routes.values()]
+                assert values[f"{tier_id}_required_failed"] == required.count("failed")
+                assert values[f"{tier_id}_required_unknown"] == required.count("unknown")
+                assert values[route_states_key(tier_id)] == states
+                assert values[f"{tier_id}_routes_passed"] == states.count("met")
+                assert values[f"{tier_id}_routes_unknown"] == states.count("unknown")
+                if spec.score is not None:
+                    indicators = [(i.max_points, i.combine, list(i.items)) for i in spec.score.indicators.values()]
+                    sums = _plain_score(indicators, chosen)
+                    for (low, high), indicator_id in zip(sums, spec.score.indicators, strict=True):
+                        assert (values[f"{indicator_id}_min"], values[f"{indicator_id}_max"]) == (low, high)
+                    low, high = map(sum, zip(*sums, strict=True))
+                    assert (values["score_min"], values["score_max"]) == (low, high)
+                    assert values["score_range"] == (str(low) if low == high else f"{low}–{high}")
+                checked += 1
+    assert checked > 300 * 4
