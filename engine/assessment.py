@@ -125,6 +125,9 @@ def texts(view: RuleView, actual: Any, gap: Any, extra: dict[str, Any]) -> dict[
     return {"zh": view.message.zh.format_map(zh), "en": view.message.en.format_map(en)}
 
 
+EXTRA_NAMES = frozenset(("innovation_min", "innovation_max", "window"))  # what message_extra holds
+
+
 def message_extra(derived: Derived, low: int, high: int) -> dict[str, Any]:
     """What a national criterion's entry reads besides the facts: the innovation range, the window's words."""
     return {"innovation_min": low, "innovation_max": high, "window": window_text(derived.window.years)}

@@ -245,8 +245,12 @@ GAP_UNITS: dict[str, str | None] = {kind: unit for kind, (_, unit) in _KINDS.ite
 # items: the step to the next band -------------------------------------------------------------------------
 def next_band_bound(steps: list[tuple[str, float]], value: float) -> tuple[str, float] | None:
     """The lowest band bound above `value`: (op, bound), or None at the top band."""
-    above = [(op, bound) for op, bound in steps if (value < bound if op == ">=" else value <= bound)]
-    return min(above, key=lambda item: item[1]) if above else None
+    found = None  # the first of the lowest bounds above, as min() picks it
+    for step in steps:
+        op, bound = step
+        if (value < bound if op == ">=" else value <= bound) and (found is None or bound < found[1]):
+            found = step
+    return found
 
 
 def transformations_to_next_band(facts: Facts, steps: list[tuple[str, float]]) -> int | None:

@@ -13,6 +13,7 @@ engine/readiness.py), so a row shows what the assessment shows (tests/test_rows.
 summary of both on every field).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -21,6 +22,7 @@ from typing import Any
 from engine.assessment import (
     CRITERIA,
     ENTRIES_PER_RULE,
+    EXTRA_NAMES,
     AssessmentBuilder,
     NationalResults,
     missing_text,
@@ -30,10 +32,11 @@ from engine.assessment import (
 )
 from engine.facts import Facts
 from engine.ladder import TierPlace
+from engine.money import floor_ratio, round_ratio
 from engine.profile import Profile
 from engine.readiness import criterion_progress, readiness_index
 from engine.runtime import RulesEngineError
-from engine.views import RuleView, gap_of, shown_actual
+from engine.views import RuleView, gap_of, plain, shown_actual
 
 INNOVATION = "innovation_score"
 _deciding = itemgetter(*CRITERIA, "verdict")  # the targets whose rules a Decision is kept by
@@ -57,7 +60,7 @@ def _said(view: RuleView) -> Said | None:
     if view.message is None:
         return None
     names = view.placeholders
-    extras = tuple(sorted(names & {"innovation_min", "innovation_max", "window"}))
+    extras = tuple(sorted(names & EXTRA_NAMES))
     return Said("actual" in names, "gap" in names, "missing" in names, extras, {})
 
 
@@ -98,10 +101,11 @@ class Decision:
     shortfalls: tuple[ShortfallPlace, ...]  # the criteria's shortfalls, in the assessment's order
     ordered: tuple[ShortfallPlace, ...]  # the same, failing first, then unknown
     gaps: dict[str, None]  # every criterion, no gap: the template of a firm's gaps
-    with_gap: tuple[tuple[str, RuleView], ...]  # the criteria whose rule has a gap kind
+    with_gap: tuple[tuple[str, RuleView, str | None, bool], ...]  # criteria whose rule has a gap kind (Reading)
     progress: list[float]  # the readiness progress of each hard criterion, failed ones to fill in
     failed: tuple[tuple[int, str, RuleView], ...]  # (index in progress, criterion, view) of failed hard criteria
-    numeric: tuple[tuple[str, RuleView], ...]  # criteria showing a value against a numeric threshold
+    # criteria showing a value against a numeric threshold: (criterion, view, fact, from extra, rounding)
+    numeric: tuple[tuple[str, RuleView, str, bool, Callable[[int, int], float] | None], ...]
 
 
 @dataclass(slots=True)
@@ -164,8 +168,8 @@ class RowBuilder:
         settings = builder.readiness
         outcomes: dict[str, bool | None] = {}
         criteria: list[ShortfallPlace] = []
-        with_gap: list[tuple[str, RuleView]] = []
-        numeric: list[tuple[str, RuleView]] = []
+        with_gap: list[tuple[str, RuleView, str | None, bool]] = []
+        numeric: list[tuple[str, RuleView, str, bool, Callable[[int, int], float] | None]] = []
         progress: list[float] = []
         failed: list[tuple[int, str, RuleView]] = []
         pass_mark = None
@@ -181,9 +185,12 @@ class RowBuilder:
                 code = view.shortfall.code
                 criteria.append(ShortfallPlace(criterion_id, None, None, code, view, passed is False, said=said))
             if view.gap is not None:
-                with_gap.append((criterion_id, view))
+                with_gap.append((criterion_id, view, view.actual_fact, view.actual_fact in EXTRA_NAMES))
             if view.actual_fact is not None and type(view.threshold) in (int, float):
-                numeric.append((criterion_id, view))
+                fact = view.actual_fact
+                # shown_actual(floor_failing=True)'s rounding of an exact ratio (None: not a ratio)
+                rounding = (floor_ratio if passed is False else round_ratio) if view.unit == "ratio" else None
+                numeric.append((criterion_id, view, fact, fact in EXTRA_NAMES, rounding))
             if settings is not None and criterion_id != INNOVATION:
                 if passed is False:
                     failed.append((len(progress), criterion_id, view))
@@ -213,7 +220,7 @@ class RowBuilder:
         decision = self.decision(decided)
         low, high = builder.score_range(decided)
         years = derived.window.years
-        # message_extra's values (the window's words shared)
+        # message_extra (EXTRA_NAMES), the window's words shared
         extra = {"innovation_min": low, "innovation_max": high, "window": _window(years)}
         # the score items' shortfalls, in the order the rules decided them (the assessment's)
         places = self._items
@@ -223,16 +230,22 @@ class RowBuilder:
             if place is not None and (not place.dynamic or builder.item_step(place.view, derived) is not None)
         ]
         main = (*decision.ordered, *items)[:messages]
+        values = derived.values
         gaps: dict[str, Any] = dict(decision.gaps)
-        for criterion_id, view in decision.with_gap:
-            gaps[criterion_id] = gap_of(view, derived, raw_actual(view, derived, extra))
+        for criterion_id, view, fact, from_extra in decision.with_gap:  # raw_actual, inline
+            raw = None if fact is None else extra[fact] if from_extra else values.get(fact)
+            gaps[criterion_id] = gap_of(view, derived, raw)
         # the value each criterion with a numeric threshold shows (a message may show it too)
         shown: dict[str, Any] = {}
         numeric = []
-        for criterion_id, view in decision.numeric:
-            actual = shown[criterion_id] = shown_actual(
-                view, derived, raw_actual(view, derived, extra), floor_failing=True
-            )
+        ratios = derived.ratios
+        for criterion_id, view, fact, from_extra, rounding in decision.numeric:
+            raw = extra[fact] if from_extra else values.get(fact)
+            if raw is not None and rounding is not None and fact in ratios:  # shown_actual, inline
+                actual = rounding(*ratios[fact])
+            else:
+                actual = plain(raw)
+            shown[criterion_id] = actual
             numeric.append((criterion_id, actual, view))
         texts_shown = []
         for place in main:

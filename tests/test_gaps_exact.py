@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from engine.facts import Facts
 from engine.gaps import (
     GapInput,
+    next_band_bound,
     part_to_exceed,
     part_to_reach,
     people_to_reach,
@@ -91,3 +92,10 @@ def test_transformations_equal_their_fractions(total: int, years: int, bands: li
     if op == ">" and whole == needed:
         whole += 1
     assert got == max(whole - total, 1)
+
+
+@given(steps, st.floats(min_value=-1, max_value=25, allow_nan=False))
+def test_next_band_bound_is_the_first_lowest_bound_above(bands: list[tuple[str, float]], value: float) -> None:
+    above = [(op, b) for op, b in bands if (value < b if op == ">=" else value <= b)]
+    expected = min(above, key=lambda item: item[1]) if above else None
+    assert next_band_bound(bands, value) == expected
