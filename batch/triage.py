@@ -250,7 +250,7 @@ def _main_shortfalls(assessment: dict[str, Any]) -> list[dict[str, Any]]:
     return (failing + unknown + items)[:MAIN_SHORTFALLS]
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__ per firm: a pool holds thousands
 class FirmSummary:
     """One assessed firm, as the triage views and the workbook's results sheet show it."""
 
@@ -416,7 +416,12 @@ def summary_of_row(row: int, firm: Row) -> FirmSummary:
     """summarise(row, assessment) of the firm's assessment, from its row (`Assessor.rows_many` with
     messages=MAIN_SHORTFALLS)."""
     decision = firm.decision
-    messages = [m for m in firm.messages if m]
+    zh = []
+    en = []
+    for message in firm.messages:
+        if message:
+            zh.append(message["zh"])
+            en.append(message["en"])
     verdict = decision.verdict
     place = firm.ladder
     return FirmSummary(
@@ -435,7 +440,7 @@ def summary_of_row(row: int, firm: Row) -> FirmSummary:
         failing=list(decision.failing),
         unknown=list(decision.unknown),
         shortfall_keys=_row_shortfall_keys(firm),
-        main_shortfalls={"zh": "；".join([m["zh"] for m in messages]), "en": "; ".join([m["en"] for m in messages])},
+        main_shortfalls={"zh": "；".join(zh), "en": "; ".join(en)},
         borderline=row_borderline_reasons(firm),
         # tier_fields of the assessment's ladder
         tier=None if place is None else place.highest,
