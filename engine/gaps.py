@@ -9,6 +9,10 @@ is a share of, so those gaps solve (part + x) / (whole + x) ≥ t; extra R&D exp
 so it is t × Σ sales − Σ R&D (`part_to_reach`). The national pack's names for its gaps
 (`rd_expense_needed` …) are kinds of this registry like any other.
 
+The ratio gaps and the step to the next band solve their inequalities in integers (a threshold as the
+numerator and denominator of its exact fraction): the same results as the fractions of their definitions,
+a few times cheaper (tests/test_gaps_exact.py checks them against the fractions).
+
 Items below their top band have gaps of their own (`transformations_to_next_band`,
 `growth_rate_next_band`): the step to the next band, read by the item's shortfall.
 """
