@@ -6,11 +6,12 @@ the assessment's order and failing-first, which criteria have a gap or a numeric
 per distinct decision (`Decision`, keyed by the decisive views of those targets: a few hundred in a pool of
 thousands). The score items' bands vary far more (nearly every firm has its own combination): each item
 rule's shortfall place is prepared once per pack, and the firm's items are read per firm. Per firm only what
-a row shows of its facts is computed: the innovation range, the gaps, the readiness index, the entries of
-the shortfalls a row names, the values of the criteria with a numeric threshold, and whether an item has a
-next band to reach. Each comes from the function the assessment uses (engine/assessment.py, engine/views.py,
-engine/readiness.py), so a row shows what the assessment shows (tests/test_rows.py compares batch.triage's
-summary of both on every field).
+a row shows of its facts is computed, each value once: the innovation range, the gaps, the readiness index,
+the values of the criteria with a numeric threshold, the messages of the shortfalls a row names (from only
+what each message reads, kept per rule by those values: `Said`), and whether an item has a next band to
+reach. Each comes from the function the assessment uses or its inline copy (engine/assessment.py,
+engine/views.py, engine/readiness.py), so a row shows what the assessment shows (tests/test_rows.py compares
+batch.triage's summary of both on every field).
 """
 
 from collections.abc import Callable
