@@ -29,7 +29,8 @@ from engine.assessor import HNTE_FAMILY, Assessor
 from engine.bilingual import Bilingual
 from engine.formatting import format_value
 from engine.profile import Profile
-from engine.rows import Row, ShortfallPlace
+from engine.rows import Decision, Row, ShortfallPlace
+from engine.views import RuleView
 
 BORDERLINE_MARGIN = Fraction(1, 10)
 INNOVATION = "innovation_score"
@@ -249,7 +250,7 @@ def _main_shortfalls(assessment: dict[str, Any]) -> list[dict[str, Any]]:
     return (failing + unknown + items)[:MAIN_SHORTFALLS]
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__ per firm: a pool holds thousands
 class FirmSummary:
     """One assessed firm, as the triage views and the workbook's results sheet show it."""
 
@@ -330,6 +331,12 @@ def summarise(row: int, assessment: dict[str, Any]) -> FirmSummary:
     )
 
 
+# a criterion's coaching reasons by the value shown (most lie in a narrow band around the threshold, so
+# firms share them): id(view) → (the view, {(type, value): reason or None}); the view is kept to tell a
+# later rule that reuses its id
+_near_kept: dict[int, tuple[RuleView, dict[tuple[type, Any], dict[str, str] | None]]] = {}
+
+
 def row_borderline_reasons(firm: Row) -> list[dict[str, str]]:
     """borderline_reasons of the firm's assessment, from its row (engine/rows.py)."""
     decision = firm.decision
@@ -339,29 +346,56 @@ def row_borderline_reasons(firm: Row) -> list[dict[str, str]]:
     for criterion_id, actual, view in firm.numeric:  # the others show no number against a number
         threshold = view.threshold
         # _near's own pre-check, first inline: most firms are nowhere near
-        if type(actual) in NUMBER_TYPES and threshold > 0 and abs(actual - threshold) <= 0.11 * threshold:
-            reason = _near(criterion_id, actual, threshold, view.title, view.unit)
-            if reason is not None and criterion_id != INNOVATION:
+        if (
+            criterion_id != INNOVATION
+            and type(actual) in NUMBER_TYPES
+            and threshold > 0
+            and abs(actual - threshold) <= 0.11 * threshold
+        ):
+            kept = _near_kept.get(id(view))
+            if kept is None or kept[0] is not view:
+                if len(_near_kept) >= KEYS_KEPT:
+                    _near_kept.clear()
+                kept = _near_kept[id(view)] = (view, {})
+            said = kept[1]
+            key = (type(actual), actual)  # near a positive threshold: never a zero of either sign
+            if key in said:
+                reason = said[key]
+            else:
+                if len(said) >= KEYS_KEPT:
+                    said.clear()
+                reason = said[key] = _near(criterion_id, actual, threshold, view.title, view.unit)
+            if reason is not None:
                 reasons.append(reason)
     return reasons
 
 
-_keys: dict[ShortfallPlace, str] = {}  # the engine's places (a pack's, shared by its firms) → shortfall_key
+# the shortfall keys of the engine's places (a pack's, shared by its firms), of a decision's criteria
+_keys: dict[ShortfallPlace, str] = {}
+_decision_keys: dict[Decision, list[str]] = {}
 
 
-def _row_shortfall_keys(places: tuple[ShortfallPlace, ...]) -> list[str]:
-    """_shortfall_keys of the firm's shortfalls, from their places."""
-    keys = _keys
-    found = []
-    for p in places:
-        key = keys.get(p)
-        if key is None:
-            key = f"{p.criterion}/{p.indicator}.{p.item}:{p.code}" if p.item else f"{p.criterion}:{p.code}"
-            if len(keys) >= KEYS_KEPT:
-                keys.clear()
-            keys[p] = key
-        found.append(key)
-    return list(dict.fromkeys(found))
+def _place_key(p: ShortfallPlace) -> str:
+    key = _keys.get(p)
+    if key is None:
+        key = f"{p.criterion}/{p.indicator}.{p.item}:{p.code}" if p.item else f"{p.criterion}:{p.code}"
+        if len(_keys) >= KEYS_KEPT:
+            _keys.clear()
+        _keys[p] = key
+    return key
+
+
+def _row_shortfall_keys(firm: Row) -> list[str]:
+    """_shortfall_keys of the firm's shortfalls, from their places: the decision's criteria, then the items."""
+    decision = firm.decision
+    keys = _decision_keys.get(decision)
+    if keys is None:
+        if len(_decision_keys) >= KEYS_KEPT:
+            _decision_keys.clear()
+        keys = _decision_keys[decision] = list(map(_place_key, decision.shortfalls))
+    shortfalls = firm.shortfalls
+    items = [_keys.get(p) or _place_key(p) for p in shortfalls[len(decision.shortfalls) :]]
+    return list(dict.fromkeys(keys + items)) if items else list(dict.fromkeys(keys))
 
 
 def summarise_rows(assessor: Assessor, rows: Sequence[int], profiles: Sequence[Profile]) -> list[FirmSummary]:
@@ -382,9 +416,15 @@ def summary_of_row(row: int, firm: Row) -> FirmSummary:
     """summarise(row, assessment) of the firm's assessment, from its row (`Assessor.rows_many` with
     messages=MAIN_SHORTFALLS)."""
     decision = firm.decision
-    messages = [m for m in firm.messages if m]
+    zh = []
+    en = []
+    for message in firm.messages:
+        if message:
+            zh.append(message["zh"])
+            en.append(message["en"])
     verdict = decision.verdict
-    summary = FirmSummary(
+    place = firm.ladder
+    return FirmSummary(
         row=row,
         name=firm.name,
         credit_code=firm.credit_code,
@@ -399,18 +439,16 @@ def summary_of_row(row: int, firm: Row) -> FirmSummary:
         gaps=firm.gaps,
         failing=list(decision.failing),
         unknown=list(decision.unknown),
-        shortfall_keys=_row_shortfall_keys(firm.shortfalls),
-        main_shortfalls={"zh": "；".join(m["zh"] for m in messages), "en": "; ".join(m["en"] for m in messages)},
+        shortfall_keys=_row_shortfall_keys(firm),
+        main_shortfalls={"zh": "；".join(zh), "en": "; ".join(en)},
         borderline=row_borderline_reasons(firm),
+        # tier_fields of the assessment's ladder
+        tier=None if place is None else place.highest,
+        tier_title=None if place is None else place.highest_title,
+        next_tier=None if place is None else place.next_tier,
+        next_tier_title=None if place is None else place.next_title,
+        tiers_met=[] if place is None else list(place.met),
     )
-    place = firm.ladder
-    if place is not None:  # tier_fields of the assessment's ladder
-        summary.tier = place.highest
-        summary.tier_title = place.highest_title
-        summary.next_tier = place.next_tier
-        summary.next_tier_title = place.next_title
-        summary.tiers_met = list(place.met)
-    return summary
 
 
 PLAN_FIRST_STEPS = 3

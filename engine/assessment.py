@@ -92,7 +92,7 @@ def _item_output(view: RuleView, rule: Rule) -> ItemOutput:
     return ItemOutput(limit, _static_item_shortfall(view.target_id, target, rule), _item_message(target, view.points))
 
 
-def _missing_text(paths: list[str]) -> dict[str, str]:
+def missing_text(paths: list[str]) -> dict[str, str]:
     return describe_fields(paths)
 
 
@@ -104,7 +104,7 @@ def window_text(years: tuple[int, ...]) -> dict[str, str]:
     return {"zh": f"{span} 年度", "en": span}
 
 
-def _texts(view: RuleView, actual: Any, gap: Any, extra: dict[str, Any]) -> dict[str, str]:
+def texts(view: RuleView, actual: Any, gap: Any, extra: dict[str, Any]) -> dict[str, str]:
     """The rule's message with the firm's values, each in the words of its language."""
     assert view.message is not None
     zh: dict[str, Any] = {}
@@ -123,6 +123,9 @@ def _texts(view: RuleView, actual: Any, gap: Any, extra: dict[str, Any]) -> dict
         elif name == "gap":
             zh[name], en[name] = format_value(gap, None)
     return {"zh": view.message.zh.format_map(zh), "en": view.message.en.format_map(en)}
+
+
+EXTRA_NAMES = frozenset(("innovation_min", "innovation_max", "window"))  # what message_extra holds
 
 
 def message_extra(derived: Derived, low: int, high: int) -> dict[str, Any]:
@@ -213,11 +216,11 @@ class AssessmentBuilder:
             if missing or view.target.labels:
                 context = dict(extra)
                 if missing:
-                    context["missing"] = _missing_text(missing)
+                    context["missing"] = missing_text(missing)
                 labels = view.target.labels
                 if labels and actual in labels:
                     context["actual"] = labels[actual].as_dict()
-            message = _texts(view, actual, gap, context)
+            message = texts(view, actual, gap, context)
         entry: dict[str, Any] = {
             "passed": view.passed,
             "actual": actual,
@@ -245,7 +248,7 @@ class AssessmentBuilder:
         if shortfall is None:
             return None
         remediation = shortfall.remediation
-        missing = _missing_text(entry.get("missing", []))
+        missing = missing_text(entry.get("missing", []))
         gap_zh, gap_en = format_value(entry["gap"], remediation.unit if remediation.unit != "date" else None)
         result: dict[str, Any] = {
             "code": shortfall.code,
@@ -314,7 +317,7 @@ class AssessmentBuilder:
         }
         if rule_id == "missing":
             paths = derived.missing.get(view.target_id, [])
-            text = _missing_text(paths)
+            text = missing_text(paths)
             return {
                 **base,
                 "code": "missing_data",

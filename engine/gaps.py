@@ -9,6 +9,10 @@ is a share of, so those gaps solve (part + x) / (whole + x) ≥ t; extra R&D exp
 so it is t × Σ sales − Σ R&D (`part_to_reach`). The national pack's names for its gaps
 (`rd_expense_needed` …) are kinds of this registry like any other.
 
+The ratio gaps and the step to the next band solve their inequalities in integers (a threshold as the
+numerator and denominator of its exact fraction): the same results as the fractions of their definitions,
+a few times cheaper (tests/test_gaps_exact.py checks them against the fractions).
+
 Items below their top band have gaps of their own (`transformations_to_next_band`,
 `growth_rate_next_band`): the step to the next band, read by the item's shortfall.
 """
@@ -36,6 +40,19 @@ class GapInput:
 def _exact(value: Any) -> Fraction:
     """A threshold (at most 8 decimals) as an exact fraction; thresholds repeat, so this is cached."""
     return Fraction(str(value))
+
+
+@lru_cache(maxsize=1024)
+def _parts(value: Any) -> tuple[int, int]:
+    """A threshold as the numerator and (positive) denominator of its exact fraction: the gaps below solve
+    their inequalities in integers, which equal the fractions' results (tests/test_gaps_exact.py)."""
+    exact = _exact(value)
+    return exact.numerator, exact.denominator
+
+
+def _ceil_div(a: int, b: int) -> int:
+    """⌈a / b⌉ exactly, for a divisor of either sign (floor division floors the true quotient)."""
+    return -(-a // b)
 
 
 def _units(value: float | int) -> int:
@@ -97,7 +114,8 @@ def part_to_reach(g: GapInput) -> float | int | None:
     if parts is None:
         return None
     num, den = parts
-    return units_to_number(max(ceil_units(_exact(g.threshold) * den - num), 0))
+    p, q = _parts(g.threshold)
+    return units_to_number(max(_ceil_div(p * den - q * num, q), 0))  # ⌈t × den − num⌉, t = p / q
 
 
 def part_to_exceed(g: GapInput) -> float | int | None:
@@ -106,24 +124,28 @@ def part_to_exceed(g: GapInput) -> float | int | None:
     if parts is None:
         return None
     num, den = parts
-    needed = _exact(g.threshold) * den - num
-    return units_to_number(max(int(needed // 1) + 1, 0))
+    p, q = _parts(g.threshold)
+    return units_to_number(max((p * den - q * num) // q + 1, 0))  # ⌊t × den − num⌋ + 1
 
 
-def _share_needed(g: GapInput) -> Fraction | None:
-    """Units x with (part + x) / (whole + x) = t: what is added to the part adds to the whole too."""
+def _share_needed(g: GapInput) -> tuple[int, int] | None:
+    """Units x with (part + x) / (whole + x) = t: what is added to the part adds to the whole too, as the
+    numerator and denominator of x = (t × whole − part) / (1 − t), t = p / q (the denominator may be negative;
+    t = 1 divides by zero, as the fraction would)."""
     parts = _ratio_parts(g)
     if parts is None:
         return None
     num, den = parts
-    t = _exact(g.threshold)
-    return (t * den - num) / (1 - t)
+    p, q = _parts(g.threshold)
+    if p == q:
+        raise ZeroDivisionError("a share of 100% cannot be reached by adding to both sides")
+    return p * den - q * num, q - p
 
 
 def share_to_reach(g: GapInput) -> float | int | None:
     """Extra part (万元) that lifts part / whole to an inclusive threshold, the part adding to the whole."""
     needed = _share_needed(g)
-    return None if needed is None else units_to_number(ceil_units(needed))
+    return None if needed is None else units_to_number(_ceil_div(*needed))
 
 
 def people_to_reach(g: GapInput) -> int | None:
@@ -131,7 +153,8 @@ def people_to_reach(g: GapInput) -> int | None:
     needed = _share_needed(g)
     if needed is None:
         return None
-    return -((-needed.numerator) // (needed.denominator * 10_000))  # whole people, rounded up
+    numerator, denominator = needed
+    return _ceil_div(numerator, denominator * 10_000)  # whole people, rounded up
 
 
 # compound growth (exact parts in Facts.growth) ---------------------------------------------------------
@@ -226,8 +249,12 @@ GAP_UNITS: dict[str, str | None] = {kind: unit for kind, (_, unit) in _KINDS.ite
 # items: the step to the next band -------------------------------------------------------------------------
 def next_band_bound(steps: list[tuple[str, float]], value: float) -> tuple[str, float] | None:
     """The lowest band bound above `value`: (op, bound), or None at the top band."""
-    above = [(op, bound) for op, bound in steps if (value < bound if op == ">=" else value <= bound)]
-    return min(above, key=lambda item: item[1]) if above else None
+    found = None  # the first of the lowest bounds above, as min() picks it
+    for step in steps:
+        op, bound = step
+        if (value < bound if op == ">=" else value <= bound) and (found is None or bound < found[1]):
+            found = step
+    return found
 
 
 def transformations_to_next_band(facts: Facts, steps: list[tuple[str, float]]) -> int | None:
@@ -238,9 +265,10 @@ def transformations_to_next_band(facts: Facts, steps: list[tuple[str, float]]) -
     if bound is None:
         return None
     op, value = bound
-    needed = _exact(value) * years
-    whole = -((-needed.numerator) // needed.denominator)
-    if op == ">" and whole == needed:
+    p, q = _parts(value)
+    needed = p * years  # the bound × years, over q
+    whole = _ceil_div(needed, q)
+    if op == ">" and needed % q == 0:  # exactly on an exclusive bound: one more
         whole += 1
     return max(whole - total, 1)
 

@@ -6,28 +6,69 @@ the assessment's order and failing-first, which criteria have a gap or a numeric
 per distinct decision (`Decision`, keyed by the decisive views of those targets: a few hundred in a pool of
 thousands). The score items' bands vary far more (nearly every firm has its own combination): each item
 rule's shortfall place is prepared once per pack, and the firm's items are read per firm. Per firm only what
-a row shows of its facts is computed: the innovation range, the gaps, the readiness index, the entries of
-the shortfalls a row names, the values of the criteria with a numeric threshold, and whether an item has a
-next band to reach. Each comes from the function the assessment uses (engine/assessment.py, engine/views.py,
-engine/readiness.py), so a row shows what the assessment shows (tests/test_rows.py compares batch.triage's
-summary of both on every field).
+a row shows of its facts is computed, each value once: the innovation range, the gaps, the readiness index,
+the values of the criteria with a numeric threshold, the messages of the shortfalls a row names (from only
+what each message reads, kept per rule by those values: `Said`), and whether an item has a next band to
+reach. Each comes from the function the assessment uses or its inline copy (engine/assessment.py,
+engine/views.py, engine/readiness.py), so a row shows what the assessment shows (tests/test_rows.py compares
+batch.triage's summary of both on every field).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from engine.assessment import CRITERIA, AssessmentBuilder, NationalResults, message_extra, raw_actual
+from engine.assessment import (
+    CRITERIA,
+    ENTRIES_PER_RULE,
+    EXTRA_NAMES,
+    AssessmentBuilder,
+    NationalResults,
+    missing_text,
+    raw_actual,
+    texts,
+    window_text,
+)
 from engine.facts import Facts
 from engine.ladder import TierPlace
+from engine.money import floor_ratio, round_ratio
 from engine.profile import Profile
 from engine.readiness import criterion_progress, readiness_index
 from engine.runtime import RulesEngineError
-from engine.views import RuleView, gap_of, shown_actual
+from engine.views import RuleView, gap_of, plain, shown_actual
 
 INNOVATION = "innovation_score"
 _deciding = itemgetter(*CRITERIA, "verdict")  # the targets whose rules a Decision is kept by
 DECISIONS_KEPT = 100_000  # distinct decisions kept per pack (then anew), like the evaluator's firings
+_window = lru_cache(maxsize=256)(window_text)  # a window's words, shared by the firms of the same window
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class Said:
+    """What a criterion rule's message reads of a firm (`AssessmentBuilder.criterion` fills in the same), and
+    its messages by those values: firms that read the same share one message."""
+
+    actual: bool
+    gap: bool
+    missing: bool
+    extras: tuple[str, ...]  # the names it reads of `message_extra` (the window by its years)
+    messages: dict[tuple[Any, ...], dict[str, str]]
+
+
+def _said(view: RuleView) -> Said | None:
+    if view.message is None:
+        return None
+    names = view.placeholders
+    extras = tuple(sorted(names & EXTRA_NAMES))
+    return Said("actual" in names, "gap" in names, "missing" in names, extras, {})
+
+
+def _shown_key(value: Any) -> tuple[Any, ...]:
+    """A value as a key of the words it reads as: equal values of another type (1, 1.0, True) or another sign
+    of zero (0.0, -0.0) read otherwise."""
+    return (type(value), value, repr(value) if value == 0 else None)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -43,6 +84,7 @@ class ShortfallPlace:
     failing: bool  # a criterion that failed (not one unknown, not a score item)
     dynamic: bool = False  # a score item's step to its next band: the firm's facts say whether there is one
     message: dict[str, str] | None = None  # a score item's (a criterion's has the firm's values)
+    said: Said | None = None  # a criterion's: what its message reads
 
 
 @dataclass(eq=False, slots=True)
@@ -60,10 +102,11 @@ class Decision:
     shortfalls: tuple[ShortfallPlace, ...]  # the criteria's shortfalls, in the assessment's order
     ordered: tuple[ShortfallPlace, ...]  # the same, failing first, then unknown
     gaps: dict[str, None]  # every criterion, no gap: the template of a firm's gaps
-    with_gap: tuple[tuple[str, RuleView], ...]  # the criteria whose rule has a gap kind
+    with_gap: tuple[tuple[str, RuleView, str | None, bool], ...]  # criteria whose rule has a gap kind (Reading)
     progress: list[float]  # the readiness progress of each hard criterion, failed ones to fill in
     failed: tuple[tuple[int, str, RuleView], ...]  # (index in progress, criterion, view) of failed hard criteria
-    numeric: tuple[tuple[str, RuleView], ...]  # criteria showing a value against a numeric threshold
+    # criteria showing a value against a numeric threshold: (criterion, view, fact, from extra, rounding)
+    numeric: tuple[tuple[str, RuleView, str, bool, Callable[[int, int], float] | None], ...]
 
 
 @dataclass(slots=True)
@@ -95,6 +138,7 @@ class RowBuilder:
     def __init__(self, builder: AssessmentBuilder) -> None:
         self.builder = builder
         self._decisions: dict[tuple[int, ...], Decision] = {}
+        self._says: dict[int, Said | None] = {}  # id(view) of a criterion's rule → what its message reads
         # id(view) of every rule of the pack → its score item's shortfall place (None: not an item's, or none)
         self._items: dict[int, ShortfallPlace | None] = {}
         for view in builder.views.values():
@@ -125,8 +169,8 @@ class RowBuilder:
         settings = builder.readiness
         outcomes: dict[str, bool | None] = {}
         criteria: list[ShortfallPlace] = []
-        with_gap: list[tuple[str, RuleView]] = []
-        numeric: list[tuple[str, RuleView]] = []
+        with_gap: list[tuple[str, RuleView, str | None, bool]] = []
+        numeric: list[tuple[str, RuleView, str, bool, Callable[[int, int], float] | None]] = []
         progress: list[float] = []
         failed: list[tuple[int, str, RuleView]] = []
         pass_mark = None
@@ -136,11 +180,18 @@ class RowBuilder:
             if criterion_id == INNOVATION:
                 pass_mark = view.threshold
             if passed is not True and view.shortfall is not None:
-                criteria.append(ShortfallPlace(criterion_id, None, None, view.shortfall.code, view, passed is False))
+                said = self._says.get(id(view))
+                if said is None:
+                    said = self._says[id(view)] = _said(view)
+                code = view.shortfall.code
+                criteria.append(ShortfallPlace(criterion_id, None, None, code, view, passed is False, said=said))
             if view.gap is not None:
-                with_gap.append((criterion_id, view))
+                with_gap.append((criterion_id, view, view.actual_fact, view.actual_fact in EXTRA_NAMES))
             if view.actual_fact is not None and type(view.threshold) in (int, float):
-                numeric.append((criterion_id, view))
+                fact = view.actual_fact
+                # shown_actual(floor_failing=True)'s rounding of an exact ratio (None: not a ratio)
+                rounding = (floor_ratio if passed is False else round_ratio) if view.unit == "ratio" else None
+                numeric.append((criterion_id, view, fact, fact in EXTRA_NAMES, rounding))
             if settings is not None and criterion_id != INNOVATION:
                 if passed is False:
                     failed.append((len(progress), criterion_id, view))
@@ -169,7 +220,9 @@ class RowBuilder:
         builder = self.builder
         decision = self.decision(decided)
         low, high = builder.score_range(decided)
-        extra = message_extra(derived, low, high)
+        years = derived.window.years
+        # message_extra (EXTRA_NAMES), the window's words shared
+        extra = {"innovation_min": low, "innovation_max": high, "window": _window(years)}
         # the score items' shortfalls, in the order the rules decided them (the assessment's)
         places = self._items
         items = [
@@ -178,22 +231,32 @@ class RowBuilder:
             if place is not None and (not place.dynamic or builder.item_step(place.view, derived) is not None)
         ]
         main = (*decision.ordered, *items)[:messages]
-        # the entries of the criteria named first: their message, and the gap and value a row shows too
-        entries = {p.criterion: builder.criterion(derived, p.view, extra) for p in main if p.item is None}
+        values = derived.values
         gaps: dict[str, Any] = dict(decision.gaps)
-        for criterion_id, view in decision.with_gap:
-            entry = entries.get(criterion_id)
-            gaps[criterion_id] = (
-                entry["gap"] if entry is not None else gap_of(view, derived, raw_actual(view, derived, extra))
-            )
+        for criterion_id, view, fact, from_extra in decision.with_gap:  # raw_actual, inline
+            raw = None if fact is None else extra[fact] if from_extra else values.get(fact)
+            gaps[criterion_id] = gap_of(view, derived, raw)
+        # the value each criterion with a numeric threshold shows (a message may show it too)
+        shown: dict[str, Any] = {}
         numeric = []
-        for criterion_id, view in decision.numeric:
-            entry = entries.get(criterion_id)
-            if entry is not None:
-                numeric.append((criterion_id, entry["actual"], view))
+        ratios = derived.ratios
+        for criterion_id, view, fact, from_extra, rounding in decision.numeric:
+            raw = extra[fact] if from_extra else values.get(fact)
+            if raw is not None and rounding is not None and fact in ratios:  # shown_actual, inline
+                actual = rounding(*ratios[fact])
             else:
-                actual = shown_actual(view, derived, raw_actual(view, derived, extra), floor_failing=True)
-                numeric.append((criterion_id, actual, view))
+                actual = plain(raw)
+            shown[criterion_id] = actual
+            numeric.append((criterion_id, actual, view))
+        texts_shown = []
+        for place in main:
+            said = place.said
+            if place.item is not None:
+                texts_shown.append(place.message)
+            elif said is None:
+                texts_shown.append(None)
+            else:
+                texts_shown.append(self._message(place, said, derived, extra, gaps, shown, years))
         readiness = None
         if builder.readiness is not None:
             progress = decision.progress
@@ -214,6 +277,52 @@ class RowBuilder:
             gaps=gaps,
             shortfalls=(*decision.shortfalls, *items),
             main=main,
-            messages=[entries[p.criterion]["message"] if p.item is None else p.message for p in main],
+            messages=texts_shown,
             numeric=numeric,
         )
+
+    @staticmethod
+    def _message(
+        place: ShortfallPlace,
+        said: Said,
+        derived: Facts,
+        extra: dict[str, Any],
+        gaps: dict[str, Any],
+        shown: dict[str, Any],
+        years: tuple[int, ...],
+    ) -> dict[str, str]:
+        """The message of a criterion's entry (`AssessmentBuilder.criterion`), from only what it reads."""
+        view = place.view
+        criterion_id = place.criterion
+        actual = gap = missing = None
+        key: list[Any] = []
+        if said.actual:
+            if criterion_id in shown:
+                actual = shown[criterion_id]
+            else:
+                actual = shown_actual(view, derived, raw_actual(view, derived, extra), floor_failing=True)
+            key.append(_shown_key(actual))
+        if said.gap:
+            gap = gaps[criterion_id]
+            key.append(_shown_key(gap))
+        if said.missing:
+            missing = derived.missing.get(view.target_id)
+            key.append(tuple(missing) if missing else None)
+        for name in said.extras:
+            key.append(years if name == "window" else extra[name])
+        found = said.messages.get(frozen := tuple(key))
+        if found is not None:
+            return found
+        context = extra
+        labels = view.target.labels
+        if missing or labels:  # as `criterion` fills them in
+            context = dict(extra)
+            if missing:
+                context["missing"] = missing_text(missing)
+            if labels and actual in labels:
+                context["actual"] = labels[actual].as_dict()
+        message = texts(view, actual, gap, context)
+        if len(said.messages) >= ENTRIES_PER_RULE:
+            said.messages.clear()
+        said.messages[frozen] = message
+        return message
