@@ -117,11 +117,15 @@ class Assessor:
     ) -> list[T]:
         plans: dict[str, list[int]] = {}
         builders: dict[str, tuple[CompiledPack, AssessmentBuilder]] = {}
+        by_date: dict[Any, tuple[CompiledPack, AssessmentBuilder]] = {}  # a pool has few dates: look each up once
         for index, profile in enumerate(profiles):
-            chosen = pack or self.pack_for(profile.application_date)
-            compiled, builder = self.compiled(chosen, profile.application_date)
+            date = profile.application_date
+            found = by_date.get(date)
+            if found is None:
+                found = by_date[date] = self.compiled(pack or self.pack_for(date), date)
+            compiled = found[0]
             plans.setdefault(compiled.key, []).append(index)
-            builders[compiled.key] = (compiled, builder)
+            builders[compiled.key] = found
         results: list[Any] = [None] * len(profiles)
         # An assessment is a tree of small dicts with no reference cycles: refcounting frees them, and the
         # cyclic collector would only re-scan every live object of the process, batch after batch.
