@@ -186,7 +186,7 @@ def phase_costs(source: Path, chunks: int = 8, rounds: int = 3) -> dict[str, flo
             lap("validate")
             summaries = summarise_rows(assessor, range(len(profiles)), profiles)
             if round_number == 0:
-                lap("engine: the row path, summarise_rows (first round)")
+                lap("engine: row path (first round)")
             clock = time.process_time()
             for summary in summaries:
                 render_outcome(RowOutcome(row=summary.row, summary=summary))
