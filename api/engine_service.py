@@ -52,6 +52,10 @@ class EngineService:
         self.batches = 0
         self.assessed = 0
 
+    def idle(self) -> bool:
+        """No request waiting for the engine."""
+        return not self._pending and not self._flush_scheduled
+
     @property
     def assessor(self) -> Assessor:
         return self._assessor_factory()

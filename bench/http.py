@@ -24,13 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from fixtures.generator import pool
+from fixtures.generator import ladder_pool
 
 CLIENTS = int(os.environ.get("HNTE_BENCH_CLIENTS", "32"))
 SECONDS = float(os.environ.get("HNTE_BENCH_SECONDS", "10"))
 WARMUP_SECONDS = 2.0
 WORKERS = int(os.environ.get("HNTE_BENCH_WORKERS", "2"))
-PROFILES = 2000
+# Every request a profile not posted before (with the ladder's sections, dates over 2023–2026): a few
+# thousand profiles posted over and over would find every firm's runs and entries in the engine's caches.
+PROFILES = int(os.environ.get("HNTE_BENCH_PROFILES", "100000"))
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -68,7 +70,7 @@ def start_server(port: int, workers: int, log: IO[bytes]) -> subprocess.Popen[by
 
 def requests_for(port: int) -> list[bytes]:
     out = []
-    for profile in pool(PROFILES, seed=7):
+    for profile in ladder_pool(PROFILES, seed=7):
         body = json.dumps(profile, ensure_ascii=False).encode()
         head = (
             f"POST /v1/assessments HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
@@ -85,6 +87,7 @@ class Tally:
     measuring: bool = False
     server_cpu: float = 0.0
     client_cpu: float = 0.0
+    sent: int = 0  # requests sent, warm-up included
 
 
 async def read_response(reader: asyncio.StreamReader) -> int:
@@ -109,6 +112,7 @@ async def client(index: int, port: int, requests: list[bytes], tally: Tally, sto
         while time.monotonic() < stop_at:
             request = requests[position % len(requests)]
             position += CLIENTS
+            tally.sent += 1
             started = time.perf_counter()
             try:
                 writer.write(request)
@@ -202,6 +206,8 @@ def main() -> None:
             f"client CPU {tally.client_cpu / served * 1000:.2f} ms/request; "
             f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
+    repeated = "every profile posted once" if tally.sent <= len(requests) else "some profiles posted twice or more"
+    print(f"  {tally.sent:,} requests sent (warm-up included) from a pool of {len(requests):,}: {repeated}")
 
 
 if __name__ == "__main__":
