@@ -18,7 +18,7 @@ import batch.run as batch_run
 from api.dependencies import current_rules_version
 from api.engine_service import EngineService
 from api.errors import install_error_handlers
-from api.gc_policy import collect_when_idle, defer_full_collections
+from api.gc_policy import collect_when_idle, defer_full_collections, restore_full_collections
 from api.middleware import BodySizeLimit, ResponseHeaders
 from api.openapi import install_openapi
 from api.routers import ROUTERS, assessments, batches
@@ -49,11 +49,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # garbage collector's full passes, which otherwise show up as latency spikes under load.
         gc.freeze()
         # the full passes of the cyclic collector when the worker is idle (api/gc_policy.py)
-        thresholds = defer_full_collections()
+        defer_full_collections()
         collector = asyncio.create_task(collect_when_idle(engine.idle))
         yield
         collector.cancel()
-        gc.set_threshold(*thresholds)
+        restore_full_collections()
         # Stopping (SIGTERM, Ctrl-C): a running batch job ends now, with its scoring processes, and cleans up
         # before the process exits (uvicorn then re-raises the signal); queued jobs fail at once.
         batch_run.STOPPING.set()

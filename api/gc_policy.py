@@ -11,6 +11,7 @@ when the worker has been idle for a moment, or after `FORCE_AFTER` seconds at th
 
 import asyncio
 import gc
+import threading
 import time
 from collections.abc import Callable
 
@@ -20,12 +21,28 @@ FORCE_AFTER = 600.0  # … or, at the latest, this long after the last one
 NEVER = 10**9  # a generation-2 threshold no worker reaches
 
 
-def defer_full_collections() -> tuple[int, int, int]:
-    """Automatic passes over generations 0 and 1 only (the thresholds of both kept); the thresholds before,
-    for `gc.set_threshold(*before)` when the app stops."""
-    before = gc.get_threshold()
-    gc.set_threshold(before[0], before[1], NEVER)
-    return before
+_apps = 0  # apps of this process deferring full passes (tests run several)
+_before: tuple[int, int, int] | None = None
+_lock = threading.Lock()
+
+
+def defer_full_collections() -> None:
+    """Automatic passes over generations 0 and 1 only (the thresholds of both kept), while an app runs."""
+    global _apps, _before
+    with _lock:
+        if _apps == 0:
+            _before = gc.get_threshold()
+            gc.set_threshold(_before[0], _before[1], NEVER)
+        _apps += 1
+
+
+def restore_full_collections() -> None:
+    """When the last app of the process stops: the thresholds as they were before the first started."""
+    global _apps
+    with _lock:
+        _apps -= 1
+        if _apps == 0 and _before is not None:
+            gc.set_threshold(*_before)
 
 
 async def collect_when_idle(

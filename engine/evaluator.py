@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import compress, islice
+from itertools import compress
 from operator import is_, itemgetter
 from typing import Any, Protocol
 
@@ -39,7 +39,7 @@ from engine.tallies import NOT_APPLICABLE, Tally
 OUTCOME = {True: "passed", False: "failed", None: "unknown"}
 _DECISIVE = (NOT_APPLICABLE, "failed", "unknown")
 DECIDED_CACHE_LIMIT = 100_000  # distinct firings kept per pack run (the firings of a signature are shared)
-RUNS_CACHE_LIMIT = 100_000  # run signatures kept per pack run (~1 kB each); then anew
+RUNS_CACHE_LIMIT = 20_000  # run signatures kept per pack run (1.6–2.6 kB each: ≤ ~50 MB); then anew
 # A pack whose profiles rarely share a run signature (the national pack: its items' bands combine into
 # nearly one signature per firm) would pay the signature and gain nothing: every PROBE profiles the share
 # that found their run is checked, and below MIN_SHARE the pack runs staged for the next PAUSE profiles.
@@ -143,6 +143,8 @@ class PackRun:
             for name, rule in group.definition.items()
         }
         self.signature = Signature(every_rule, tallied)
+        # every key a tally writes among the facts: what a found run puts into a profile's facts
+        self.written: frozenset[Any] = frozenset().union(*(t.writes for stage in self.stages for t in stage.tallies))
         # run signature → (the decisive view per target, the tallies added), shared: read-only
         self.runs: dict[tuple[Any, ...], tuple[dict[str, Any], dict[Any, Any]]] = {}
         # per stage: the group's signature → its decisive views (shared: read-only)
@@ -199,14 +201,18 @@ class Evaluator:
             run.looked = run.found = 0
         if unseen:
             representatives = list(unseen.values())
-            before = [len(values) for values in representatives]
             decided = self.staged(run, representatives)
-            if len(known) + len(unseen) > RUNS_CACHE_LIMIT:
+            written = run.written
+            # every fact a tally wrote (a new key or one it overwrote), in the representative's order
+            new = {
+                key: (chosen, {name: value for name, value in values.items() if name in written})
+                for key, values, chosen in zip(unseen, representatives, decided, strict=True)
+            }
+            if len(known) + len(new) > RUNS_CACHE_LIMIT:
                 known.clear()
-            for key, values, count, chosen in zip(unseen, representatives, before, decided, strict=True):
-                # the tallies are the facts the run added (dicts keep insertion order: they come last)
-                known[key] = (chosen, dict(islice(values.items(), count, None)))
-            found = [known[key] if entry is None else entry for key, entry in zip(keys, found, strict=True)]
+            known.update(new)
+            # read back from `new`, not `known`: another thread may clear `known` in between
+            found = [new[key] if entry is None else entry for key, entry in zip(keys, found, strict=True)]
         _drain(map(dict.update, facts, map(_second, found)))
         return list(map(_first, found))
 
@@ -237,12 +243,12 @@ class Evaluator:
         if None not in views:
             return views  # type: ignore[return-value]
         unseen = _unseen(keys, views, facts)
-        if len(known) + len(unseen) > STAGE_CACHE_LIMIT:
-            known.clear()
         fired = self.runtime.fire(stage.group, list(unseen.values()))
-        for key, names in zip(unseen, fired, strict=True):
-            known[key] = run.decided_by(index, names)
-        return [known[key] if found is None else found for key, found in zip(keys, views, strict=True)]
+        new = {key: run.decided_by(index, names) for key, names in zip(unseen, fired, strict=True)}
+        if len(known) + len(new) > STAGE_CACHE_LIMIT:
+            known.clear()
+        known.update(new)
+        return [new[key] if found is None else found for key, found in zip(keys, views, strict=True)]
 
     def _by_facts(self, run: PackRun, index: int, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """The reference path's: profiles with the same facts for the group get the same firings; each

@@ -24,6 +24,12 @@ NOT_APPLICABLE = "not_applicable"  # the outcome of a criterion that does not ap
 class Tally:
     provides: frozenset[str]
     add: Callable[[dict[str, Any], dict[str, Any]], None]  # (one profile's facts, its decided views)
+    # every key `add` writes among the facts: `provides` and what is kept there for the output (route states)
+    extra_writes: frozenset[Any] = frozenset()
+
+    @property
+    def writes(self) -> frozenset[Any]:
+        return self.provides | self.extra_writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +164,8 @@ def tier_counts(tier_id: str, requires: Sequence[str], routes: Sequence[Sequence
         f"values[{routes_unknown!r}] = s.count('unknown')",
     ]
     add = _generated(f"{tier_id} counts", body, namespace)
-    return Tally(frozenset({failed_name, unknown_name, passed_name, routes_unknown}), add)
+    provides = frozenset({failed_name, unknown_name, passed_name, routes_unknown})
+    return Tally(provides, add, frozenset({route_states_key(tier_id)}))
 
 
 def outcome_fact(target_id: str) -> str:

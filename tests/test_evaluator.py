@@ -6,6 +6,7 @@ import random
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -237,3 +238,24 @@ def test_the_tallies_added_are_what_the_decided_views_count_and_sum() -> None:
                     assert values["score_range"] == (str(low) if low == high else f"{low}–{high}")
                 checked += 1
     assert checked > 300 * 4
+
+
+def test_a_found_run_writes_every_tally_even_one_that_overwrites_a_fact() -> None:
+    """A tally may write a key already among the facts (a name another pack wrote first): a profile that finds
+    its run gets that tally's value too, as the reference path writes it."""
+    profiles = _profiles(50) * 6  # each profile's facts six times: all but the first find their run
+    date = profiles[0].application_date
+    profiles = [p for p in profiles if p.application_date == date]
+
+    def tallied(reference: bool) -> list[tuple[Any, Any]]:
+        assessor = Assessor(load_packs(), reference=reference)
+        compiled, _ = assessor.compiled(assessor.pack_for(date), date)
+        facts = [d.facts for d in assessor.facts.derive_many(profiles, compiled.answer_fields)]
+        for values in facts:
+            values["failed_criteria"] = -1  # a tally's name, already there
+        assessor.evaluator.run(assessor._runs[compiled.key], facts)
+        return [(values["failed_criteria"], values["unknown_criteria"]) for values in facts]
+
+    expected = tallied(reference=True)
+    assert all(failed >= 0 for failed, _ in expected)
+    assert tallied(reference=False) == expected

@@ -31,6 +31,17 @@ def test_a_running_app_defers_full_passes_and_restores_the_thresholds_when_it_st
     assert gc.get_threshold() == before
 
 
+def test_the_thresholds_come_back_when_the_last_app_stops_whatever_the_order() -> None:
+    before = gc.get_threshold()
+    first, second = TestClient(create_app(Settings())), TestClient(create_app(Settings()))
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first to start stops first
+    assert gc.get_threshold()[2] == NEVER  # the second still runs
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
+
+
 def test_a_full_pass_runs_when_idle_and_waits_while_busy_until_the_limit() -> None:
     async def watch(idle: bool, seconds: float, force_after: float) -> int:
         passes, count = _full_passes()
