@@ -296,7 +296,10 @@ def score_stream(
                 yield from collect()
         while pending:
             yield from collect()
+        # inside the try: a Ctrl-C while the processes are being told to stop would otherwise leave them
+        # half told, and the interpreter's exit waiting for them (measured: a hang, once the batch ended
+        # just as the interrupt came)
+        pool.shutdown()
     except BaseException:  # an error, an interrupt, or the consumer closing this generator early
         _stop(pool)
         raise
-    pool.shutdown()

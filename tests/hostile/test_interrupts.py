@@ -52,7 +52,7 @@ def wait_for(condition, seconds: float = 90) -> None:
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("big") / "firms.jsonl"
-    path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in firms(3000)), encoding="utf-8")
+    path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in firms(12000)), encoding="utf-8")
     return path
 
 
